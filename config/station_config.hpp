@@ -1,0 +1,151 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace station::config {
+
+// How a scanner marks the end of one scan.
+enum class Suffix { Cr, Lf, CrLf, Tab };
+
+enum class ScannerKind { Stdin, Serial, Tcp, Evdev, HidPos };
+
+enum class Parity { None, Odd, Even };
+enum class FlowControl { None, Software, Hardware };
+
+struct ScannerConfig {
+    std::string name;
+    ScannerKind kind = ScannerKind::Stdin;
+    Suffix suffix = Suffix::Cr;
+    // Scans longer than this many bytes are rejected whole, never truncated.
+    std::size_t maxLength = 4096;
+    // A character the scanner sends in place of GS (0x1D), for keyboard wedges that cannot send
+    // GS itself.
+    std::optional<char> gsSubstitute;
+    // Prefix the scanner sends before every scan, removed before parsing (e.g. "]" AIM prefix is
+    // kept; this is for vendor prefixes).
+    std::string prefix;
+
+    // Serial scanners.
+    std::string device;  // a stable path such as /dev/serial/by-id/usb-...
+    unsigned baud = 9600;
+    unsigned dataBits = 8;
+    unsigned stopBits = 1;
+    Parity parity = Parity::None;
+    FlowControl flowControl = FlowControl::None;
+    // Bytes sent to the scanner after an accepted or a rejected scan (beep/LED commands).
+    std::string goodReadCommand;
+    std::string badReadCommand;
+
+    // Network readers.
+    std::string host;
+    std::uint16_t port = 0;
+    bool listen = false;  // true: the station accepts connections; false: it connects out
+
+    // Keyboard wedge (evdev).
+    std::string layout = "us";
+    std::chrono::milliseconds interKeyTimeout{0};  // 0 disables gap framing
+    bool grab = true;
+
+    // HID POS and evdev matching by USB identity.
+    std::optional<std::uint16_t> vendorId;
+    std::optional<std::uint16_t> productId;
+    std::string usbSerial;
+
+    std::string sourceFile;  // where this entry was defined, for messages
+    int sourceLine = 0;
+};
+
+enum class PrinterKind { Spool, Tcp, UsbLp, Cups, Libusb };
+
+struct PrinterConfig {
+    std::string name = "label";
+    PrinterKind kind = PrinterKind::Spool;
+    std::filesystem::path spoolDir;  // resolved against the state directory
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 9100;
+    std::string device;  // /dev/usb/lp0 for UsbLp
+    std::string cupsQueue;
+    std::optional<std::uint16_t> vendorId;
+    std::optional<std::uint16_t> productId;
+    std::chrono::milliseconds connectTimeout{3000};
+    std::chrono::milliseconds writeTimeout{5000};
+    std::chrono::milliseconds statusTimeout{2000};
+    bool queryStatus = false;  // ask ~HS before and after each job
+    unsigned dpi = 203;
+    unsigned labelWidthDots = 812;   // 4 in at 203 dpi
+    unsigned labelHeightDots = 1218;  // 6 in at 203 dpi
+};
+
+struct SerialPatternConfig {
+    std::string sku;
+    std::string regex;
+};
+
+struct OrdersConfig {
+    std::filesystem::path dropDir;  // resolved against the state directory
+    // ECMAScript regular expression matched against the whole scan; a match opens that order.
+    std::string numberPattern = "(SO|ORD)-?[0-9A-Z]{3,20}";
+    std::string closeCode = "CLOSE";
+    std::vector<SerialPatternConfig> serialPatterns;
+};
+
+struct LabelConfig {
+    // Empty means the carton template built into the binary.
+    std::filesystem::path cartonTemplate;
+};
+
+struct StationConfig {
+    std::string stationId = "station-1";
+    std::string operatorName = "packer";
+    std::filesystem::path stateDir;  // $STATE_DIRECTORY, else ./var
+    std::filesystem::path storePath;  // resolved against stateDir
+    std::string logLevel = "info";
+
+    std::vector<ScannerConfig> scanners;
+    PrinterConfig printer;
+    OrdersConfig orders;
+    LabelConfig label;
+};
+
+// A configuration error with its location. what() reads "FILE:LINE: KEY: problem".
+class ConfigError : public std::runtime_error {
+public:
+    ConfigError(std::string file, int line, std::string key, const std::string& problem);
+
+    const std::string& file() const { return file_; }
+    int line() const { return line_; }
+    const std::string& key() const { return key_; }
+
+private:
+    std::string file_;
+    int line_;
+    std::string key_;
+};
+
+// Options that shape the defaults, taken from the process environment by the caller.
+struct Environment {
+    std::filesystem::path stateDirectory;  // $STATE_DIRECTORY or empty
+    std::filesystem::path workingDirectory;
+    bool stdinIsTerminal = false;
+};
+
+// Builds the configuration used when no file is given: store and spool under the state
+// directory, one scanner on standard input when it is a terminal.
+StationConfig defaultConfig(const Environment& environment);
+
+// Reads and validates a TOML file. Throws ConfigError naming the file, line and key on the first
+// problem; unknown keys are errors, so a misspelt key never passes silently.
+StationConfig loadConfig(const std::filesystem::path& file, const Environment& environment);
+
+// Returns the name used in files and messages ("cr", "serial", ...).
+std::string_view suffixName(Suffix suffix);
+std::string_view scannerKindName(ScannerKind kind);
+std::string_view printerKindName(PrinterKind kind);
+
+}  // namespace station::config
