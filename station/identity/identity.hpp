@@ -35,6 +35,8 @@ struct Identity {
     std::string gtin;  // 14 digits, check digit verified
     std::string sscc;
     std::string sku;  // plain codes matched to a SKU by the configured serial patterns
+    // Every SKU whose serial pattern matched a plain code; `sku` is set only when there is one.
+    std::vector<std::string> matchingSkus;
     std::string serial;
     std::string lot;
     std::optional<std::chrono::year_month_day> expiry;
@@ -74,6 +76,9 @@ struct ParseOptions {
     // The day used to judge dates; only used by checks that depend on "today".
     std::chrono::year_month_day today{};
     std::vector<SerialPattern> serialPatterns;
+    // True when the source is known to deliver every GS (FNC1), as an image decoder does. When
+    // false, a GS1 element string without any GS is accepted only if it reads one way alone.
+    bool separatorsTrusted = false;
 };
 
 class ParseResult {

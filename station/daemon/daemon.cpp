@@ -1,0 +1,170 @@
+#include "station/daemon/daemon.hpp"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include "drivers/scanner_factory.hpp"
+#include "print/printer_transport.hpp"
+#include "station/logging.hpp"
+#include "station/daemon/carton_label.hpp"
+#include "station/session/session_engine.hpp"
+
+namespace station::daemon {
+namespace {
+
+// How often the order drop folder is checked for new files.
+constexpr std::chrono::seconds kOrderImportInterval{1};
+
+std::shared_ptr<spdlog::logger> logger(const char* name) { return componentLogger(name); }
+
+}  // namespace
+
+Daemon::Daemon(config::StationConfig config)
+    : config_(std::move(config)), signals_(io_, SIGINT, SIGTERM), importTimer_(io_) {
+    logger("session");
+    logger("printer");
+    logger("store");
+
+    session::CartonLabelRenderer renderCarton = makeCartonLabelRenderer(config_);
+    store_ = std::make_unique<StoreWorker>(config_, std::move(renderCarton));
+    spooler_ = std::make_unique<PrintSpooler>(io_, *store_,
+                                              print::makePrinterTransport(io_, config_.printer),
+                                              config_.stationId);
+}
+
+Daemon::~Daemon() {
+    sources_.clear();
+    if (store_) {
+        store_->stop();
+    }
+}
+
+int Daemon::run() {
+    spdlog::info("stationd {} starting: store {}, printer {} ({}), {} scanner(s)",
+                 config_.stationId, config_.storePath.string(), config_.printer.name,
+                 config::printerKindName(config_.printer.kind), config_.scanners.size());
+    if (config_.scanners.empty()) {
+        spdlog::warn("No scanner configured and standard input is not a terminal; add a "
+                     "[[scanner]] to the config file");
+    }
+
+    signals_.async_wait([this](const boost::system::error_code& error, int signal) {
+        if (!error) {
+            spdlog::info("Received signal {}; stopping", signal);
+            shutdown();
+        }
+    });
+    startScanners();
+    spooler_->start();
+    scheduleOrderImport();
+
+    io_.run();
+    store_->stop();
+    spdlog::info("stationd stopped");
+    return 0;
+}
+
+void Daemon::startScanners() {
+    for (const config::ScannerConfig& scanner : config_.scanners) {
+        drivers::ScanSink sink;
+        sink.onScan = [this](Scan scan) { onScan(std::move(scan)); };
+        sink.onEvent = [this](const drivers::DeviceEvent& event) { onDeviceEvent(event); };
+        try {
+            std::unique_ptr<drivers::ScanSource> source =
+                drivers::makeScanSource(io_, scanner, std::move(sink));
+            source->start();
+            sourcesByName_[scanner.name] = source.get();
+            sources_.push_back(std::move(source));
+            spdlog::info("Scanner {} ({}) started", scanner.name,
+                         config::scannerKindName(scanner.kind));
+        } catch (const std::exception& error) {
+            // One broken scanner must not stop the station: the others keep working.
+            spdlog::error("Failed to start scanner {} ({}:{}): {}", scanner.name,
+                          scanner.sourceFile, scanner.sourceLine, error.what());
+        }
+    }
+}
+
+void Daemon::onScan(Scan scan) {
+    store_->post([this, scan = std::move(scan)] {
+        session::Decision decision;
+        try {
+            decision = store_->session().handleScan(scan);
+        } catch (const std::exception& error) {
+            // Nothing was committed, so the packer must scan again; the scan is not lost
+            // silently.
+            logger("store")->error("Failed to record scan {} from {}: {}", scan.id, scan.device,
+                                   error.what());
+            decision.scanId = scan.id;
+            decision.outcome = "rejected";
+            decision.reason = "store_failed";
+            decision.message =
+                fmt::format("Not recorded ({}); scan the item again", error.what());
+        }
+        boost::asio::post(io_, [this, decision, device = scan.device] {
+            onDecision(decision, device);
+        });
+    });
+}
+
+void Daemon::onDecision(const session::Decision& decision, const std::string& device) {
+    auto log = logger("session");
+    if (decision.good()) {
+        log->info("OK {} [{}] {}", decision.outcome, device, decision.message);
+    } else {
+        log->warn("REJECTED {} [{}] {}", decision.reason, device, decision.message);
+    }
+    if (auto found = sourcesByName_.find(device); found != sourcesByName_.end()) {
+        found->second->sendFeedback(decision.good() ? drivers::Feedback::GoodRead
+                                                    : drivers::Feedback::BadRead);
+    }
+    if (decision.printJobId && !decision.replayed) {
+        spooler_->enqueue(*decision.printJobId);
+    }
+}
+
+void Daemon::onDeviceEvent(const drivers::DeviceEvent& event) {
+    using Kind = drivers::DeviceEvent::Kind;
+    auto log = logger("scanner");
+    switch (event.kind) {
+        case Kind::Connected:
+            log->info("{}: connected {}", event.device, event.detail);
+            break;
+        case Kind::Disconnected:
+            log->warn("{}: disconnected {}", event.device, event.detail);
+            break;
+        case Kind::Error:
+            log->error("{}: {}", event.device, event.detail);
+            break;
+        case Kind::ScanRejected:
+            log->warn("{}: scan rejected: {}", event.device, event.detail);
+            break;
+    }
+}
+
+void Daemon::scheduleOrderImport() {
+    store_->post([this] {
+        try {
+            store_->importer().importPending();
+        } catch (const std::exception& error) {
+            logger("store")->error("Failed to import order files: {}", error.what());
+        }
+    });
+    importTimer_.expires_after(kOrderImportInterval);
+    importTimer_.async_wait([this](const boost::system::error_code& error) {
+        if (!error) {
+            scheduleOrderImport();
+        }
+    });
+}
+
+void Daemon::shutdown() {
+    importTimer_.cancel();
+    spooler_->stop();
+    for (auto& source : sources_) {
+        source->stop();
+    }
+    io_.stop();
+}
+
+}  // namespace station::daemon

@@ -1,0 +1,182 @@
+#include "station/daemon/print_spooler.hpp"
+
+#include <boost/asio/post.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "station/logging.hpp"
+#include "station/timestamp.hpp"
+
+namespace station::daemon {
+namespace {
+
+constexpr std::chrono::milliseconds kFirstBackoff{500};
+constexpr std::chrono::milliseconds kMaxBackoff{30000};
+
+std::string now() { return formatTimestamp(std::chrono::system_clock::now()); }
+
+}  // namespace
+
+PrintSpooler::PrintSpooler(boost::asio::io_context& io, StoreWorker& store,
+                           std::unique_ptr<print::PrinterTransport> transport, std::string station)
+    : io_(io),
+      store_(store),
+      transport_(std::move(transport)),
+      station_(std::move(station)),
+      retryTimer_(io) {}
+
+void PrintSpooler::start() {
+    store_.post([this] {
+        std::vector<std::int64_t> pending;
+        try {
+            store::Transaction transaction = store_.store().begin();
+            for (const store::PrintJob& job : store_.store().pendingPrintJobs()) {
+                if (job.state == "sending") {
+                    // The daemon stopped while this job was on its way: it may have printed.
+                    store_.store().updatePrintJob(job.jobId, "uncertain", job.attempts,
+                                                  "the daemon stopped while sending; check the "
+                                                  "printer, then reprint or cancel the job",
+                                                  now());
+                    store_.store().appendJournal(
+                        {.at = now(),
+                         .station = station_,
+                         .actor = "print-spooler",
+                         .event = "print_job_uncertain",
+                         .orderNumber = job.orderNumber,
+                         .detailJson = nlohmann::json{{"job_id", job.jobId}}.dump()});
+                    componentLogger("printer")->error(
+                        "Print job {} was being sent when the daemon stopped; it is marked "
+                        "uncertain for a lead to reprint or cancel",
+                        job.jobId);
+                    continue;
+                }
+                pending.push_back(job.jobId);
+            }
+            transaction.commit();
+        } catch (const std::exception& error) {
+            componentLogger("printer")->error("Failed to load pending print jobs: {}", error.what());
+        }
+        boost::asio::post(io_, [this, pending] {
+            for (std::int64_t jobId : pending) {
+                enqueue(jobId);
+            }
+        });
+    });
+}
+
+void PrintSpooler::enqueue(std::int64_t jobId) {
+    queue_.push_back(jobId);
+    pump();
+}
+
+void PrintSpooler::stop() {
+    stopped_ = true;
+    retryTimer_.cancel();
+}
+
+void PrintSpooler::pump() {
+    if (busy_ || stopped_ || queue_.empty()) {
+        return;
+    }
+    busy_ = true;
+    const std::int64_t jobId = queue_.front();
+    store_.post([this, jobId] {
+        std::optional<store::PrintJob> job;
+        try {
+            store::Transaction transaction = store_.store().begin();
+            job = store_.store().findPrintJob(jobId);
+            if (job && job->state == "queued") {
+                job->attempts += 1;
+                store_.store().updatePrintJob(jobId, "sending", job->attempts, job->lastError,
+                                              now());
+                transaction.commit();
+            }
+        } catch (const std::exception& error) {
+            componentLogger("printer")->error("Failed to mark print job {} as sending: {}", jobId,
+                                          error.what());
+            job.reset();
+        }
+        boost::asio::post(io_, [this, jobId, job = std::move(job)] {
+            if (!job || job->state != "queued") {
+                // Cancelled, already delivered, or unreadable: nothing to send.
+                queue_.pop_front();
+                busy_ = false;
+                pump();
+                return;
+            }
+            send(*job);
+        });
+    });
+}
+
+void PrintSpooler::send(const store::PrintJob& job) {
+    const std::int64_t jobId = job.jobId;
+    transport_->send(job.zpl, [this, jobId](print::SendResult result) {
+        finish(jobId, result);
+    });
+}
+
+void PrintSpooler::finish(std::int64_t jobId, const print::SendResult& result) {
+    using Outcome = print::SendResult::Outcome;
+    std::string state = result.outcome == Outcome::Delivered ? "delivered"
+                        : result.outcome == Outcome::NotSent ? "queued"
+                                                             : "uncertain";
+    auto logger = componentLogger("printer");
+    if (result.outcome == Outcome::Delivered) {
+        logger->info("Print job {} delivered to {}", jobId, transport_->describe());
+    } else if (result.outcome == Outcome::NotSent) {
+        logger->warn("Print job {} not sent to {}: {}; retrying in {} ms", jobId,
+                     transport_->describe(), result.error, backoff_.count());
+    } else {
+        logger->error("Print job {} may be incomplete on {}: {}; a lead must reprint or cancel it",
+                      jobId, transport_->describe(), result.error);
+    }
+
+    store_.post([this, jobId, state, result] {
+        try {
+            store::Transaction transaction = store_.store().begin();
+            std::optional<store::PrintJob> job = store_.store().findPrintJob(jobId);
+            int attempts = job ? job->attempts : 0;
+            store_.store().updatePrintJob(jobId, state, attempts, result.error, now());
+            if (state != "queued" || attempts == 1) {
+                store_.store().appendJournal(
+                    {.at = now(),
+                     .station = station_,
+                     .actor = "print-spooler",
+                     .event = state == "queued" ? "print_job_waiting" : "print_job_" + state,
+                     .orderNumber = job ? job->orderNumber : std::nullopt,
+                     .detailJson = nlohmann::json{{"job_id", jobId},
+                                                  {"attempts", attempts},
+                                                  {"printer", transport_->describe()},
+                                                  {"error", result.error}}
+                                       .dump()});
+            }
+            transaction.commit();
+        } catch (const std::exception& error) {
+            componentLogger("printer")->error("Failed to record the state of print job {}: {}",
+                                          jobId, error.what());
+        }
+        boost::asio::post(io_, [this, state] {
+            busy_ = false;
+            if (state == "queued") {
+                retryLater();
+                return;
+            }
+            backoff_ = kFirstBackoff;
+            queue_.pop_front();
+            pump();
+        });
+    });
+}
+
+void PrintSpooler::retryLater() {
+    retryTimer_.expires_after(backoff_);
+    backoff_ = std::min(backoff_ * 2, kMaxBackoff);
+    retryTimer_.async_wait([this](const boost::system::error_code& error) {
+        if (!error) {
+            pump();
+        }
+    });
+}
+
+}  // namespace station::daemon

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace station::identity {
+
+// Computes the GS1 mod 10 check digit for `digits` (the data digits without the check digit),
+// weighting 3 and 1 from the right as in GS1 General Specifications section 7.9.1. Returns
+// nothing when `digits` is empty or holds a non-digit.
+std::optional<char> gs1CheckDigit(std::string_view digits);
+
+// Returns true when the last digit of `digitsWithCheck` is the GS1 mod 10 check digit of the
+// digits before it.
+bool hasValidGs1CheckDigit(std::string_view digitsWithCheck);
+
+// Returns the value of `c` in the HIBC mod 43 character set (0-9, A-Z, '-', '.', ' ', '$',
+// '/', '+', '%'), or -1 when `c` is not in it.
+int hibcCharacterValue(char c);
+
+// Computes the HIBC mod 43 check character over `data` (ANSI/HIBC 2.6, section on the check
+// character). Returns nothing when `data` holds a character outside the mod 43 set.
+std::optional<char> hibcCheckCharacter(std::string_view data);
+
+// Returns true when the IBAN in `iban` passes the ISO 13616 mod 97 check.
+bool hasValidIbanCheck(std::string_view iban);
+
+}  // namespace station::identity

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include "station/identity/identity.hpp"
+
+namespace station::identity {
+
+// Longest plain code that is matched against the serial patterns. std::regex recurses per
+// character, so a bound keeps a hostile barcode from exhausting the stack.
+inline constexpr std::size_t kMaxPlainCodeLength = 512;
+
+// Parses content that carries no structure: an EAN-13 (symbology ]E0) becomes a GTIN, and a
+// bare serial is matched against the per-SKU serial patterns. With patterns configured, a
+// code that matches none of them is rejected; without patterns the content is returned as
+// it is, for the caller to interpret.
+ParseResult parsePlainCode(std::string_view content, std::size_t offset,
+                           std::string_view symbology, const ParseOptions& options);
+
+}  // namespace station::identity

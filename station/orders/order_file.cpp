@@ -1,0 +1,170 @@
+#include "station/orders/order_file.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+namespace station::orders {
+namespace {
+
+using Json = nlohmann::json;
+
+bool isGtinShape(const std::string& text) {
+    if (text.size() != 8 && text.size() != 12 && text.size() != 13 && text.size() != 14) {
+        return false;
+    }
+    for (char c : text) {
+        if (c < '0' || c > '9') {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool validGtinCheckDigit(const std::string& gtin14) {
+    int sum = 0;
+    for (std::size_t i = 0; i + 1 < gtin14.size(); ++i) {
+        int digit = gtin14[i] - '0';
+        // From the right, excluding the check digit, weights alternate 3, 1, 3, ...
+        sum += ((gtin14.size() - 1 - i) % 2 == 1) ? digit * 3 : digit;
+    }
+    return (10 - sum % 10) % 10 == gtin14.back() - '0';
+}
+
+std::string readString(const Json& object, const char* key, const std::string& where) {
+    auto it = object.find(key);
+    if (it == object.end() || it->is_null()) {
+        return {};
+    }
+    if (!it->is_string()) {
+        throw OrderFileError(fmt::format("{}: \"{}\" must be a string", where, key));
+    }
+    return it->get<std::string>();
+}
+
+bool readBool(const Json& object, const char* key, const std::string& where) {
+    auto it = object.find(key);
+    if (it == object.end()) {
+        return false;
+    }
+    if (!it->is_boolean()) {
+        throw OrderFileError(fmt::format("{}: \"{}\" must be true or false", where, key));
+    }
+    return it->get<bool>();
+}
+
+int readCount(const Json& object, const char* key, const std::string& where, int min, int max,
+              int fallback) {
+    auto it = object.find(key);
+    if (it == object.end()) {
+        return fallback;
+    }
+    if (!it->is_number_integer()) {
+        throw OrderFileError(fmt::format("{}: \"{}\" must be a whole number", where, key));
+    }
+    auto value = it->get<long long>();
+    if (value < min || value > max) {
+        throw OrderFileError(
+            fmt::format("{}: \"{}\" is {}; allowed is {} to {}", where, key, value, min, max));
+    }
+    return static_cast<int>(value);
+}
+
+store::OrderLine readLine(const Json& object, int lineNo, const std::string& where) {
+    static const std::set<std::string> kKeys = {
+        "gtin",         "sku",             "quantity",           "serial_required",
+        "lot_required", "expiry_required", "min_shelf_life_days"};
+    if (!object.is_object()) {
+        throw OrderFileError(fmt::format("{}: must be an object", where));
+    }
+    for (const auto& [key, value] : object.items()) {
+        if (!kKeys.contains(key)) {
+            throw OrderFileError(fmt::format("{}: unknown key \"{}\"", where, key));
+        }
+    }
+
+    store::OrderLine line;
+    line.lineNo = lineNo;
+    line.gtin = readString(object, "gtin", where);
+    line.sku = readString(object, "sku", where);
+    if (line.gtin.empty() && line.sku.empty()) {
+        throw OrderFileError(fmt::format("{}: needs a \"gtin\" or a \"sku\"", where));
+    }
+    if (!line.gtin.empty()) {
+        if (!isGtinShape(line.gtin)) {
+            throw OrderFileError(fmt::format(
+                "{}: gtin \"{}\" must be 8, 12, 13 or 14 digits", where, line.gtin));
+        }
+        line.gtin.insert(0, 14 - line.gtin.size(), '0');
+        if (!validGtinCheckDigit(line.gtin)) {
+            throw OrderFileError(
+                fmt::format("{}: gtin \"{}\" has a wrong check digit", where, line.gtin));
+        }
+    }
+    line.quantity = readCount(object, "quantity", where, 1, 100000, 0);
+    if (line.quantity == 0) {
+        throw OrderFileError(fmt::format("{}: needs \"quantity\" of at least 1", where));
+    }
+    line.serialRequired = readBool(object, "serial_required", where);
+    line.lotRequired = readBool(object, "lot_required", where);
+    line.expiryRequired = readBool(object, "expiry_required", where);
+    line.minShelfLifeDays = readCount(object, "min_shelf_life_days", where, 0, 36500, 0);
+    return line;
+}
+
+}  // namespace
+
+store::Order parseOrderJson(std::string_view text, const std::string& source) {
+    Json document;
+    try {
+        document = Json::parse(text);
+    } catch (const Json::parse_error& error) {
+        throw OrderFileError(fmt::format("{}: invalid JSON at byte {}: {}", source, error.byte,
+                                         error.what()));
+    }
+    if (!document.is_object()) {
+        throw OrderFileError(fmt::format("{}: the top level must be an object", source));
+    }
+    static const std::set<std::string> kKeys = {"order", "customer_ref", "lines"};
+    for (const auto& [key, value] : document.items()) {
+        if (!kKeys.contains(key)) {
+            throw OrderFileError(fmt::format("{}: unknown key \"{}\"", source, key));
+        }
+    }
+
+    store::Order order;
+    order.number = readString(document, "order", source);
+    if (order.number.empty()) {
+        throw OrderFileError(fmt::format("{}: needs \"order\", the order number", source));
+    }
+    order.customerRef = readString(document, "customer_ref", source);
+    order.source = source;
+    order.hasLines = true;
+
+    auto lines = document.find("lines");
+    if (lines == document.end() || !lines->is_array() || lines->empty()) {
+        throw OrderFileError(fmt::format("{}: needs \"lines\", a non-empty array", source));
+    }
+    int lineNo = 1;
+    for (const Json& line : *lines) {
+        std::string where = fmt::format("{}: lines[{}]", source, lineNo - 1);
+        order.lines.push_back(readLine(line, lineNo, where));
+        ++lineNo;
+    }
+    return order;
+}
+
+store::Order readOrderFile(const std::filesystem::path& file) {
+    std::ifstream stream(file, std::ios::binary);
+    if (!stream) {
+        throw OrderFileError(fmt::format("{}: cannot be read", file.string()));
+    }
+    std::ostringstream text;
+    text << stream.rdbuf();
+    return parseOrderJson(text.str(), file.string());
+}
+
+}  // namespace station::orders

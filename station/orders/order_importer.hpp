@@ -1,0 +1,32 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "station/store/store.hpp"
+
+namespace station::orders {
+
+// Picks up order files from the drop folder into the store. A file is taken whole or not at
+// all: writers create it under a name starting with '.' or ending in ".tmp" and rename it when
+// complete. Imported files move to imported/, unusable ones to rejected/ with a
+// FILE.reason.txt beside them.
+class OrderImporter {
+public:
+    OrderImporter(store::Store& store, std::filesystem::path dropDir, std::string station);
+
+    // Imports every complete file now in the drop folder. Returns how many orders were
+    // imported or updated. Never throws for a bad file; store failures propagate.
+    int importPending();
+
+private:
+    void importFile(const std::filesystem::path& file);
+    void moveAside(const std::filesystem::path& file, const std::string& folder,
+                   const std::string& reason);
+
+    store::Store& store_;
+    std::filesystem::path dropDir_;
+    std::string station_;
+};
+
+}  // namespace station::orders

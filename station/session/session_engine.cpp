@@ -1,0 +1,480 @@
+#include "station/session/session_engine.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "station/timestamp.hpp"
+
+namespace station::session {
+namespace {
+
+using Json = nlohmann::json;
+
+std::chrono::year_month_day localToday() {
+    std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    return std::chrono::year_month_day{std::chrono::year{local.tm_year + 1900},
+                                       std::chrono::month{static_cast<unsigned>(local.tm_mon + 1)},
+                                       std::chrono::day{static_cast<unsigned>(local.tm_mday)}};
+}
+
+// Removes the scanner suffix and padding that may surround a scan. Content is never
+// case-folded.
+std::string trimmed(std::string_view data) {
+    auto isPadding = [](char c) { return c == '\r' || c == '\n' || c == '\t' || c == ' '; };
+    while (!data.empty() && isPadding(data.front())) {
+        data.remove_prefix(1);
+    }
+    while (!data.empty() && isPadding(data.back())) {
+        data.remove_suffix(1);
+    }
+    return std::string(data);
+}
+
+std::string unitName(const identity::Identity& unit) {
+    std::string name = !unit.gtin.empty() ? "GTIN " + unit.gtin
+                       : !unit.sku.empty() ? "SKU " + unit.sku
+                                           : "code " + printableScan(unit.content);
+    if (!unit.serial.empty()) {
+        name += " serial " + printableScan(unit.serial);
+    }
+    if (!unit.lot.empty()) {
+        name += " lot " + printableScan(unit.lot);
+    }
+    return name;
+}
+
+int daysBetween(std::chrono::year_month_day from, std::chrono::year_month_day to) {
+    return static_cast<int>(
+        (std::chrono::sys_days(to) - std::chrono::sys_days(from)).count());
+}
+
+}  // namespace
+
+std::string printableScan(std::string_view bytes) {
+    std::string text;
+    text.reserve(bytes.size());
+    for (char c : bytes) {
+        auto byte = static_cast<unsigned char>(c);
+        if (byte == 0x1D) {
+            text += "<GS>";
+        } else if (byte == 0x1E) {
+            text += "<RS>";
+        } else if (byte == 0x04) {
+            text += "<EOT>";
+        } else if (byte < 0x20 || byte >= 0x7F) {
+            text += fmt::format("\\x{:02X}", byte);
+        } else {
+            text.push_back(c);
+        }
+    }
+    return text;
+}
+
+SessionEngine::SessionEngine(store::Store& store, orders::OrderImporter& importer,
+                             SessionSettings settings, CartonLabelRenderer renderCarton)
+    : store_(store),
+      importer_(importer),
+      settings_(std::move(settings)),
+      renderCarton_(std::move(renderCarton)),
+      orderPattern_(settings_.orderNumberPattern),
+      today_(localToday) {
+    // Resume the order that was open when the daemon stopped.
+    store::Statement last = store_.database().prepare(
+        "SELECT s.outcome, s.order_number, o.state FROM scans s "
+        "JOIN orders o ON o.order_number = s.order_number "
+        "WHERE s.outcome IN ('order_opened', 'order_resumed', 'order_closed') "
+        "ORDER BY s.rowid DESC LIMIT 1");
+    if (last.step() && last.text(0) != "order_closed" && last.text(2) == "open") {
+        openOrder_ = last.text(1);
+        spdlog::info("Resuming open order {}", *openOrder_);
+    }
+}
+
+Decision SessionEngine::handleScan(const Scan& scan) {
+    return handleScans({scan}).front();
+}
+
+std::vector<Decision> SessionEngine::handleScans(const std::vector<Scan>& scans) {
+    // Order files are imported before the transaction, so an order dropped a moment ago is
+    // known when its number is scanned.
+    for (const Scan& scan : scans) {
+        if (std::regex_match(trimmed(scan.data), orderPattern_)) {
+            importer_.importPending();
+            break;
+        }
+    }
+
+    std::optional<std::string> openBefore = openOrder_;
+    std::vector<Decision> decisions;
+    decisions.reserve(scans.size());
+    try {
+        store::Transaction transaction = store_.begin();
+        for (const Scan& scan : scans) {
+            if (std::optional<Decision> previous = replay(scan)) {
+                decisions.push_back(std::move(*previous));
+                continue;
+            }
+            std::string content = trimmed(scan.data);
+            Decision decision = decide(scan, content);
+            record(scan, decision, content);
+            decisions.push_back(std::move(decision));
+        }
+        transaction.commit();
+    } catch (...) {
+        openOrder_ = openBefore;
+        throw;
+    }
+    return decisions;
+}
+
+std::optional<Decision> SessionEngine::replay(const Scan& scan) {
+    std::optional<store::ScanRecord> previous = store_.findScan(scan.id);
+    if (!previous) {
+        return std::nullopt;
+    }
+    Decision decision;
+    decision.scanId = scan.id;
+    decision.outcome = previous->outcome;
+    decision.reason = previous->reason;
+    decision.message = previous->message;
+    decision.orderNumber = previous->orderNumber;
+    decision.replayed = true;
+    return decision;
+}
+
+Decision SessionEngine::decide(const Scan& scan, const std::string& content) {
+    if (content.empty()) {
+        return reject(scan, "parse_error", "The scan was empty; scan the barcode again");
+    }
+    if (content == settings_.closeCode) {
+        return closeOpenOrder(scan);
+    }
+    if (std::regex_match(content, orderPattern_)) {
+        return openOrderFromScan(scan, content);
+    }
+
+    identity::ParseOptions options;
+    options.gsSubstitute = settings_.gsSubstitute;
+    options.today = today_();
+    options.serialPatterns = settings_.serialPatterns;
+    identity::ParseResult parsed = identity::parseScan(content, scan.symbology, options);
+    if (!parsed) {
+        const identity::ParseError& error = parsed.error();
+        return reject(scan, "parse_error",
+                      fmt::format("Unreadable scan ({} at byte {}): {}", error.kind, error.offset,
+                                  error.message));
+    }
+    return linkUnit(scan, parsed.identity());
+}
+
+Decision SessionEngine::openOrderFromScan(const Scan& scan, const std::string& number) {
+    std::optional<store::Order> order = store_.findOrder(number);
+    const std::string now = formatTimestamp(std::chrono::system_clock::now());
+    if (!order) {
+        store::Order created;
+        created.number = number;
+        created.source = "scan";
+        created.hasLines = false;
+        store_.insertOrder(created, now);
+        order = created;
+        spdlog::warn("No order data for {}; units are linked as scanned", number);
+    }
+    if (order->state != "open") {
+        return reject(scan, "order_closed",
+                      fmt::format("Order {} is already {}; scan another order", number,
+                                  order->state));
+    }
+
+    Decision decision;
+    decision.scanId = scan.id;
+    decision.orderNumber = number;
+    const int linked = store_.activeLinkCount(number);
+    decision.outcome = linked > 0 ? "order_resumed" : "order_opened";
+    if (!order->hasLines) {
+        decision.message = fmt::format(
+            "Order {} open without order data: every unit is linked as scanned; scan {} to "
+            "close it",
+            number, settings_.closeCode);
+    } else {
+        int expected = 0;
+        for (const store::OrderLine& line : order->lines) {
+            expected += line.quantity;
+        }
+        decision.message = fmt::format("Order {} open: {} of {} units scanned", number, linked,
+                                       expected);
+    }
+    openOrder_ = number;
+    return decision;
+}
+
+Decision SessionEngine::closeOpenOrder(const Scan& scan) {
+    if (!openOrder_) {
+        return reject(scan, "nothing_to_close", "No order is open; scan an order number first");
+    }
+    std::optional<store::Order> order = store_.findOrder(*openOrder_);
+    if (order->hasLines) {
+        std::vector<int> counts = store_.activeLinkCountsByLine(order->number, order->lines.size());
+        int missing = 0;
+        for (const store::OrderLine& line : order->lines) {
+            missing += std::max(0, line.quantity - counts[static_cast<std::size_t>(line.lineNo)]);
+        }
+        if (missing > 0) {
+            return reject(scan, "order_incomplete",
+                          fmt::format("Order {} still misses {} units; scan them, or ask a lead "
+                                      "to close it short",
+                                      order->number, missing));
+        }
+    }
+
+    const std::string now = formatTimestamp(std::chrono::system_clock::now());
+    Decision decision;
+    decision.scanId = scan.id;
+    decision.outcome = "order_closed";
+    decision.orderNumber = order->number;
+    decision.printJobId = completeOrder(*order, "complete", settings_.operatorName, now);
+    decision.message = fmt::format("Order {} closed with {} units", order->number,
+                                   store_.activeLinkCount(order->number));
+    openOrder_.reset();
+    return decision;
+}
+
+Decision SessionEngine::linkUnit(const Scan& scan, const identity::Identity& unit) {
+    if (!openOrder_) {
+        return reject(scan, "no_open_order",
+                      fmt::format("{} scanned with no order open; scan the order number first",
+                                  unitName(unit)));
+    }
+    std::optional<store::Order> order = store_.findOrder(*openOrder_);
+    const std::string name = unitName(unit);
+
+    store::Link link;
+    link.scanId = scan.id;
+    link.orderNumber = order->number;
+    link.gtin = unit.gtin;
+    link.sku = unit.sku;
+    link.serial = unit.serial;
+    link.lot = unit.lot;
+    if (unit.expiry) {
+        link.expiry = formatDate(*unit.expiry);
+    }
+    link.station = settings_.station;
+    link.operatorName = settings_.operatorName;
+    link.device = scan.device;
+    link.scannedAt = formatTimestamp(scan.readAt);
+    link.rawScan = scan.data;
+
+    const store::OrderLine* line = nullptr;
+    std::vector<int> counts;
+    if (order->hasLines) {
+        counts = store_.activeLinkCountsByLine(order->number, order->lines.size());
+        bool onOrder = false;
+        for (const store::OrderLine& candidate : order->lines) {
+            bool matches = (!candidate.gtin.empty() && candidate.gtin == unit.gtin) ||
+                           (!candidate.sku.empty() && candidate.sku == unit.sku);
+            if (!matches) {
+                continue;
+            }
+            onOrder = true;
+            if (counts[static_cast<std::size_t>(candidate.lineNo)] < candidate.quantity) {
+                line = &candidate;
+                break;
+            }
+        }
+        if (!onOrder) {
+            return reject(scan, "wrong_item",
+                          fmt::format("{} is not on order {}; put it back", name, order->number));
+        }
+        if (line == nullptr) {
+            return reject(scan, "quantity_exceeded",
+                          fmt::format("Order {} already has all units of {}; put this one back",
+                                      order->number,
+                                      !unit.gtin.empty() ? "GTIN " + unit.gtin : "SKU " + unit.sku));
+        }
+        link.lineNo = line->lineNo;
+
+        if (line->serialRequired && unit.serial.empty()) {
+            return reject(scan, "serial_missing",
+                          fmt::format("{} needs a serial number on order {}; scan the code that "
+                                      "carries the serial",
+                                      name, order->number));
+        }
+        if (line->lotRequired && unit.lot.empty()) {
+            return reject(scan, "lot_missing",
+                          fmt::format("{} needs a lot number on order {}; scan the code that "
+                                      "carries the lot",
+                                      name, order->number));
+        }
+        if (line->expiryRequired && !unit.expiry) {
+            return reject(scan, "expiry_missing",
+                          fmt::format("{} needs an expiry date on order {}", name,
+                                      order->number));
+        }
+    }
+
+    if (unit.expiry) {
+        const std::chrono::year_month_day today = today_();
+        // An expiry day is valid through the end of that day.
+        if (std::chrono::sys_days(*unit.expiry) < std::chrono::sys_days(today)) {
+            return reject(scan, "expired",
+                          fmt::format("{} expired on {}; do not ship it", name,
+                                      formatDate(*unit.expiry)));
+        }
+        if (line != nullptr && line->minShelfLifeDays > 0 &&
+            daysBetween(today, *unit.expiry) < line->minShelfLifeDays) {
+            return reject(scan, "shelf_life_too_short",
+                          fmt::format("{} expires on {}, {} days from today; order {} needs at "
+                                      "least {} days",
+                                      name, formatDate(*unit.expiry),
+                                      daysBetween(today, *unit.expiry), order->number,
+                                      line->minShelfLifeDays));
+        }
+    }
+
+    if (std::optional<store::Hold> hold = store_.activeHold(unit.gtin, unit.lot, unit.serial)) {
+        return reject(scan, "on_hold",
+                      fmt::format("{} is on hold ({}); set it aside for a lead", name,
+                                  hold->reason));
+    }
+
+    if (!unit.serial.empty()) {
+        if (std::optional<store::Link> shipped =
+                store_.findShippedSerial(unit.gtin, unit.sku, unit.serial)) {
+            return reject(scan, "duplicate_serial",
+                          fmt::format("{} was already linked to order {} at {}; it cannot ship "
+                                      "twice",
+                                      name, shipped->orderNumber, shipped->scannedAt));
+        }
+    }
+
+    const std::string now = formatTimestamp(std::chrono::system_clock::now());
+    Decision decision;
+    decision.scanId = scan.id;
+    decision.outcome = "accepted";
+    decision.orderNumber = order->number;
+    decision.linkId = store_.insertLink(link, now);
+
+    if (!order->hasLines) {
+        decision.message = fmt::format("Linked {} to order {}", name, order->number);
+        return decision;
+    }
+    counts[static_cast<std::size_t>(line->lineNo)] += 1;
+    int scanned = 0;
+    int expected = 0;
+    for (const store::OrderLine& candidate : order->lines) {
+        scanned += std::min(candidate.quantity, counts[static_cast<std::size_t>(candidate.lineNo)]);
+        expected += candidate.quantity;
+    }
+    decision.message = fmt::format("Linked {} to order {} ({} of {})", name, order->number,
+                                   scanned, expected);
+    if (scanned == expected) {
+        decision.printJobId = completeOrder(*order, "complete", settings_.operatorName, now);
+        decision.orderCompleted = true;
+        decision.message += "; order complete";
+        openOrder_.reset();
+    }
+    return decision;
+}
+
+std::optional<std::int64_t> SessionEngine::completeOrder(const store::Order& order,
+                                                         const std::string& state,
+                                                         const std::string& actor,
+                                                         const std::string& at) {
+    store_.setOrderState(order.number, state, at, "");
+    std::vector<store::Link> links;
+    for (store::Link& link : store_.linksByOrder(order.number)) {
+        if (!link.voided) {
+            links.push_back(std::move(link));
+        }
+    }
+
+    CartonLabel label;
+    try {
+        label = renderCarton_(order, links);
+    } catch (const std::exception& error) {
+        // The close stands: the units are linked. The lead reprints once the template is fixed.
+        spdlog::error("Failed to render the carton label of order {}: {}", order.number,
+                      error.what());
+        store_.appendJournal({.at = at,
+                              .station = settings_.station,
+                              .actor = actor,
+                              .event = "label_render_failed",
+                              .orderNumber = order.number,
+                              .detailJson = Json{{"error", error.what()}}.dump()});
+        return std::nullopt;
+    }
+
+    store::PrintJob job;
+    job.orderNumber = order.number;
+    job.templateName = label.templateName;
+    job.printer = settings_.printerName;
+    job.zpl = label.zpl;
+    job.fieldsJson = label.fieldsJson;
+    job.createdAt = at;
+    std::int64_t jobId = store_.insertPrintJob(job);
+    store_.appendJournal({.at = at,
+                          .station = settings_.station,
+                          .actor = actor,
+                          .event = "print_job_created",
+                          .orderNumber = order.number,
+                          .detailJson = Json{{"job_id", jobId},
+                                             {"template", label.templateName},
+                                             {"units", links.size()}}
+                                            .dump()});
+    return jobId;
+}
+
+Decision SessionEngine::reject(const Scan& scan, std::string reason, std::string message) {
+    Decision decision;
+    decision.scanId = scan.id;
+    decision.outcome = "rejected";
+    decision.reason = std::move(reason);
+    decision.message = std::move(message);
+    decision.orderNumber = openOrder_;
+    return decision;
+}
+
+void SessionEngine::record(const Scan& scan, const Decision& decision,
+                           const std::string& content) {
+    store::ScanRecord record;
+    record.scanId = scan.id;
+    record.device = scan.device;
+    record.symbology = scan.symbology;
+    record.readAt = formatTimestamp(scan.readAt);
+    record.raw = scan.data;
+    record.outcome = decision.outcome;
+    record.reason = decision.reason;
+    record.message = decision.message;
+    record.orderNumber = decision.orderNumber;
+    store_.insertScan(record);
+
+    Json detail = {{"device", scan.device},
+                   {"scan", printableScan(content)},
+                   {"message", decision.message}};
+    if (!scan.symbology.empty()) {
+        detail["symbology"] = scan.symbology;
+    }
+    if (!decision.reason.empty()) {
+        detail["reason"] = decision.reason;
+    }
+    if (decision.linkId) {
+        detail["link_id"] = *decision.linkId;
+    }
+    if (decision.printJobId) {
+        detail["print_job_id"] = *decision.printJobId;
+    }
+    store_.appendJournal({.at = formatTimestamp(std::chrono::system_clock::now()),
+                          .station = settings_.station,
+                          .actor = settings_.operatorName,
+                          .event = "scan_" + decision.outcome,
+                          .scanId = scan.id,
+                          .orderNumber = decision.orderNumber,
+                          .detailJson = detail.dump(-1, ' ', false,
+                                                    Json::error_handler_t::replace)});
+}
+
+}  // namespace station::session

@@ -1,0 +1,85 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "config/station_config.hpp"
+#include "drivers/scan.hpp"
+#include "station/identity/identity.hpp"
+#include "station/orders/order_importer.hpp"
+#include "station/session/decision.hpp"
+#include "station/store/store.hpp"
+
+namespace station::session {
+
+// A rendered carton label for an order that just closed.
+struct CartonLabel {
+    std::string templateName;
+    std::string zpl;
+    std::string fieldsJson;
+};
+
+// Renders the carton label for a closed order from its active links. Throws on failure; the
+// close then still commits and the failure is journaled.
+using CartonLabelRenderer =
+    std::function<CartonLabel(const store::Order&, const std::vector<store::Link>&)>;
+
+struct SessionSettings {
+    std::string station;
+    std::string operatorName;
+    std::string orderNumberPattern;
+    std::string closeCode;
+    std::string printerName;
+    std::vector<identity::SerialPattern> serialPatterns;
+    std::optional<char> gsSubstitute;
+};
+
+// The order session at one station: turns each scan into a decision and records it. Every
+// decision, and the link or print job it creates, is committed in one SQLite transaction
+// before handleScan returns, so an answer the caller shows is never lost. Runs on one thread.
+class SessionEngine {
+public:
+    SessionEngine(store::Store& store, orders::OrderImporter& importer, SessionSettings settings,
+                  CartonLabelRenderer renderCarton);
+
+    // Decides and records one scan. A scan id seen before returns the stored decision and
+    // changes nothing.
+    Decision handleScan(const Scan& scan);
+
+    // Decides and records several scans in one transaction (camera bursts, replays).
+    std::vector<Decision> handleScans(const std::vector<Scan>& scans);
+
+    const std::optional<std::string>& openOrder() const { return openOrder_; }
+
+    // Local calendar day used for expiry rules; tests set it.
+    void setToday(std::function<std::chrono::year_month_day()> today) { today_ = std::move(today); }
+
+private:
+    Decision decide(const Scan& scan, const std::string& content);
+    Decision openOrderFromScan(const Scan& scan, const std::string& number);
+    Decision closeOpenOrder(const Scan& scan);
+    Decision linkUnit(const Scan& scan, const identity::Identity& unit);
+    std::optional<std::int64_t> completeOrder(const store::Order& order, const std::string& state,
+                                              const std::string& actor, const std::string& at);
+    Decision reject(const Scan& scan, std::string reason, std::string message);
+    void record(const Scan& scan, const Decision& decision, const std::string& content);
+    std::optional<Decision> replay(const Scan& scan);
+
+    store::Store& store_;
+    orders::OrderImporter& importer_;
+    SessionSettings settings_;
+    CartonLabelRenderer renderCarton_;
+    std::regex orderPattern_;
+    std::optional<std::string> openOrder_;
+    std::function<std::chrono::year_month_day()> today_;
+};
+
+// Escapes a scan's bytes for logs and messages: printable ASCII as is, GS as <GS>, RS as <RS>,
+// EOT as <EOT>, every other byte as \xNN. Keeps raw control bytes out of terminals and journals.
+std::string printableScan(std::string_view bytes);
+
+}  // namespace station::session

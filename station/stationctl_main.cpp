@@ -1,0 +1,65 @@
+// stationctl: the command line for leads and integrators. Reads the store, parses and decodes
+// codes, and renders labels, without going through the daemon.
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+
+#include "config/station_config.hpp"
+#include "station/cli/store_commands.hpp"
+
+namespace {
+
+struct GlobalOptions {
+    std::string storePath;
+    std::string configFile;
+};
+
+std::filesystem::path resolveStorePath(const GlobalOptions& options) {
+    if (!options.storePath.empty()) {
+        return options.storePath;
+    }
+    station::config::Environment environment;
+    if (const char* stateDirectory = std::getenv("STATE_DIRECTORY")) {
+        std::string first(stateDirectory);
+        environment.stateDirectory = first.substr(0, first.find(':'));
+    }
+    environment.workingDirectory = std::filesystem::current_path();
+    if (!options.configFile.empty()) {
+        try {
+            return station::config::loadConfig(options.configFile, environment).storePath;
+        } catch (const station::config::ConfigError& error) {
+            throw CLI::RuntimeError(std::string("invalid configuration: ") + error.what(), 1);
+        }
+    }
+    return station::config::defaultConfig(environment).storePath;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"stationctl: look up, recall and export shipped units; parse codes; labels"};
+    app.require_subcommand(1);
+    auto options = std::make_shared<GlobalOptions>();
+    app.add_option("--store", options->storePath, "Store file (default: from --config, or "
+                                                  "$STATE_DIRECTORY/station.db, or "
+                                                  "./var/station.db)");
+    app.add_option("-c,--config", options->configFile, "stationd configuration file");
+    app.set_version_flag("--version", "stationctl 0.1.0");
+
+    station::cli::addStoreCommands(app, [options] { return resolveStorePath(*options); });
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::RuntimeError& error) {
+        if (error.get_exit_code() != 0 && std::string(error.what()).size() > 0) {
+            std::cerr << "stationctl: " << error.what() << '\n';
+        }
+        return error.get_exit_code();
+    } catch (const CLI::ParseError& error) {
+        return app.exit(error);
+    }
+    return 0;
+}

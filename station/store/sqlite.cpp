@@ -1,0 +1,171 @@
+#include "station/store/sqlite.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+namespace station::store {
+namespace {
+
+[[noreturn]] void raise(sqlite3* db, int code, std::string_view operation) {
+    throw StoreError(fmt::format("{} failed: {}", operation,
+                                 db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code)),
+                     code);
+}
+
+}  // namespace
+
+Database::Database(const std::filesystem::path& path, Mode mode) : path_(path) {
+    int flags = mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY
+                                       : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int code = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (code != SQLITE_OK) {
+        std::string message = fmt::format("Failed to open store {}: {}", path.string(),
+                                          db_ != nullptr ? sqlite3_errmsg(db_)
+                                                         : sqlite3_errstr(code));
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw StoreError(message, code);
+    }
+    sqlite3_extended_result_codes(db_, 1);
+    // Another process (stationctl) may hold the write lock for a moment.
+    sqlite3_busy_timeout(db_, 5000);
+}
+
+Database::~Database() {
+    if (sqlite3_close(db_) != SQLITE_OK) {
+        spdlog::warn("Failed to close store {}: {}", path_.string(), sqlite3_errmsg(db_));
+    }
+}
+
+void Database::execute(std::string_view sql) {
+    std::string statement(sql);
+    char* error = nullptr;
+    int code = sqlite3_exec(db_, statement.c_str(), nullptr, nullptr, &error);
+    if (code != SQLITE_OK) {
+        std::string message = fmt::format("SQL failed: {}", error != nullptr ? error : "?");
+        sqlite3_free(error);
+        throw StoreError(message, code);
+    }
+}
+
+Statement Database::prepare(std::string_view sql) { return Statement(db_, sql); }
+
+std::int64_t Database::lastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+
+int Database::changes() const { return sqlite3_changes(db_); }
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+    int code = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &statement_,
+                                  nullptr);
+    if (code != SQLITE_OK) {
+        raise(db, code, fmt::format("Preparing \"{}\"", sql));
+    }
+}
+
+Statement::~Statement() { sqlite3_finalize(statement_); }
+
+Statement::Statement(Statement&& other) noexcept
+    : db_(other.db_), statement_(std::exchange(other.statement_, nullptr)) {}
+
+Statement& Statement::bind(int index, std::string_view text) {
+    int code = sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()),
+                                 SQLITE_TRANSIENT);
+    if (code != SQLITE_OK) {
+        raise(db_, code, "Binding a parameter");
+    }
+    return *this;
+}
+
+Statement& Statement::bindBlob(int index, std::string_view bytes) {
+    int code = sqlite3_bind_blob(statement_, index, bytes.data(), static_cast<int>(bytes.size()),
+                                 SQLITE_TRANSIENT);
+    if (code != SQLITE_OK) {
+        raise(db_, code, "Binding a parameter");
+    }
+    return *this;
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+    int code = sqlite3_bind_int64(statement_, index, value);
+    if (code != SQLITE_OK) {
+        raise(db_, code, "Binding a parameter");
+    }
+    return *this;
+}
+
+Statement& Statement::bind(int index, std::nullopt_t) {
+    int code = sqlite3_bind_null(statement_, index);
+    if (code != SQLITE_OK) {
+        raise(db_, code, "Binding a parameter");
+    }
+    return *this;
+}
+
+Statement& Statement::bind(int index, const std::optional<std::string>& text) {
+    return text ? bind(index, std::string_view(*text)) : bind(index, std::nullopt);
+}
+
+bool Statement::step() {
+    int code = sqlite3_step(statement_);
+    if (code == SQLITE_ROW) {
+        return true;
+    }
+    if (code == SQLITE_DONE) {
+        return false;
+    }
+    raise(db_, code, fmt::format("Running \"{}\"", sqlite3_sql(statement_)));
+}
+
+void Statement::run() {
+    while (step()) {
+    }
+}
+
+void Statement::reset() {
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+}
+
+std::string Statement::text(int column) const {
+    const unsigned char* value = sqlite3_column_text(statement_, column);
+    int size = sqlite3_column_bytes(statement_, column);
+    return value != nullptr ? std::string(reinterpret_cast<const char*>(value),
+                                          static_cast<std::size_t>(size))
+                            : std::string();
+}
+
+std::string Statement::blob(int column) const {
+    const void* value = sqlite3_column_blob(statement_, column);
+    int size = sqlite3_column_bytes(statement_, column);
+    return value != nullptr
+               ? std::string(static_cast<const char*>(value), static_cast<std::size_t>(size))
+               : std::string();
+}
+
+std::int64_t Statement::integer(int column) const {
+    return sqlite3_column_int64(statement_, column);
+}
+
+bool Statement::isNull(int column) const {
+    return sqlite3_column_type(statement_, column) == SQLITE_NULL;
+}
+
+Transaction::Transaction(Database& db) : db_(db) { db_.execute("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+    if (!done_) {
+        try {
+            db_.execute("ROLLBACK");
+        } catch (const StoreError& error) {
+            spdlog::error("Rollback failed on {}: {}", db_.path().string(), error.what());
+        }
+    }
+}
+
+void Transaction::commit() {
+    db_.execute("COMMIT");
+    done_ = true;
+}
+
+}  // namespace station::store
