@@ -229,10 +229,9 @@ constexpr AiRow kRows[] = {
 // The predefined-length table of the GS1 General Specifications (figure 7.8.5-1): element
 // length, AI included, by the first two digits of the AI.
 constexpr std::pair<std::string_view, std::size_t> kPredefinedLengths[] = {
-    {"00", 20}, {"01", 16}, {"02", 16}, {"03", 16}, {"04", 18}, {"11", 8},  {"12", 8},
-    {"13", 8},  {"14", 8},  {"15", 8},  {"16", 8},  {"17", 8},  {"18", 8},  {"19", 8},
-    {"20", 4},  {"31", 10}, {"32", 10}, {"33", 10}, {"34", 10}, {"35", 10}, {"36", 10},
-    {"41", 16},
+    {"00", 20}, {"01", 16}, {"02", 16}, {"03", 16}, {"04", 18}, {"11", 8},  {"12", 8}, {"13", 8},
+    {"14", 8},  {"15", 8},  {"16", 8},  {"17", 8},  {"18", 8},  {"19", 8},  {"20", 4}, {"31", 10},
+    {"32", 10}, {"33", 10}, {"34", 10}, {"35", 10}, {"36", 10}, {"41", 16},
 };
 
 Gs1Rule ruleFromName(std::string_view name) {
@@ -278,11 +277,20 @@ Gs1Component parseComponent(std::string_view text) {
     }
 
     switch (text.front()) {
-        case 'N': component.charset = Gs1Charset::Numeric; break;
-        case 'X': component.charset = Gs1Charset::Cset82; break;
-        case 'Y': component.charset = Gs1Charset::Cset39; break;
-        case 'Z': component.charset = Gs1Charset::Cset64; break;
-        default: throw std::logic_error("Unknown charset in GS1 AI table: " + std::string{text});
+        case 'N':
+            component.charset = Gs1Charset::Numeric;
+            break;
+        case 'X':
+            component.charset = Gs1Charset::Cset82;
+            break;
+        case 'Y':
+            component.charset = Gs1Charset::Cset39;
+            break;
+        case 'Z':
+            component.charset = Gs1Charset::Cset64;
+            break;
+        default:
+            throw std::logic_error("Unknown charset in GS1 AI table: " + std::string{text});
     }
     text = text.substr(1);
 
@@ -338,8 +346,7 @@ std::vector<Gs1AiDefinition> buildTable() {
             table.push_back(makeDefinition(std::move(ai), row));
         }
     }
-    std::sort(table.begin(), table.end(),
-              [](const auto& a, const auto& b) { return a.ai < b.ai; });
+    std::sort(table.begin(), table.end(), [](const auto& a, const auto& b) { return a.ai < b.ai; });
     return table;
 }
 
@@ -359,9 +366,15 @@ const AiIndex& aiIndex() {
             int number = std::stoi(table[i].ai);
             auto slot = static_cast<std::uint16_t>(i + 1);
             switch (table[i].ai.size()) {
-                case 2: built.twoDigit[static_cast<std::size_t>(number)] = slot; break;
-                case 3: built.threeDigit[static_cast<std::size_t>(number)] = slot; break;
-                default: built.fourDigit[static_cast<std::size_t>(number)] = slot; break;
+                case 2:
+                    built.twoDigit[static_cast<std::size_t>(number)] = slot;
+                    break;
+                case 3:
+                    built.threeDigit[static_cast<std::size_t>(number)] = slot;
+                    break;
+                default:
+                    built.fourDigit[static_cast<std::size_t>(number)] = slot;
+                    break;
             }
         }
         return built;
@@ -432,10 +445,14 @@ bool isInGs1Charset(char c, Gs1Charset charset) {
 
 std::string_view gs1CharsetName(Gs1Charset charset) {
     switch (charset) {
-        case Gs1Charset::Numeric: return "numeric";
-        case Gs1Charset::Cset82: return "CSET 82";
-        case Gs1Charset::Cset39: return "CSET 39";
-        case Gs1Charset::Cset64: return "CSET 64";
+        case Gs1Charset::Numeric:
+            return "numeric";
+        case Gs1Charset::Cset82:
+            return "CSET 82";
+        case Gs1Charset::Cset39:
+            return "CSET 39";
+        case Gs1Charset::Cset64:
+            return "CSET 64";
     }
     return "unknown";
 }

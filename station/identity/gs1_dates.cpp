@@ -45,8 +45,7 @@ std::chrono::year resolveCentury(int twoDigitYear, std::chrono::year_month_day t
     return std::chrono::year{century + twoDigitYear};
 }
 
-std::optional<std::chrono::year_month_day> parseYymmdd(std::string_view value,
-                                                       bool zeroDayAllowed,
+std::optional<std::chrono::year_month_day> parseYymmdd(std::string_view value, bool zeroDayAllowed,
                                                        std::chrono::year_month_day today) {
     if (value.size() != 6) {
         return std::nullopt;
@@ -64,8 +63,8 @@ std::optional<std::chrono::year_month_day> parseYymmdd(std::string_view value,
         if (!zeroDayAllowed) {
             return std::nullopt;
         }
-        return std::chrono::year_month_day{std::chrono::year_month_day_last{
-            year, std::chrono::month_day_last{month}}};
+        return std::chrono::year_month_day{
+            std::chrono::year_month_day_last{year, std::chrono::month_day_last{month}}};
     }
 
     std::chrono::year_month_day date{year, month, std::chrono::day{static_cast<unsigned>(dd)}};

@@ -17,8 +17,7 @@ std::chrono::year resolveCentury(int twoDigitYear, std::chrono::year_month_day t
 
 // Parses YYMMDD. When `zeroDayAllowed` is true, DD = 00 stands for the last day of the month
 // (AIs 15, 16 and 17). Returns nothing for a value that is not 6 digits or not a real date.
-std::optional<std::chrono::year_month_day> parseYymmdd(std::string_view value,
-                                                       bool zeroDayAllowed,
+std::optional<std::chrono::year_month_day> parseYymmdd(std::string_view value, bool zeroDayAllowed,
                                                        std::chrono::year_month_day today);
 
 // Parses YYYYMMDD. Returns nothing for a value that is not 8 digits or not a real date.

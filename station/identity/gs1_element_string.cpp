@@ -11,9 +11,13 @@ namespace station::identity {
 
 namespace {
 
-std::string aiLabel(const Gs1AiDefinition& ai) { return "AI (" + ai.ai + ") " + ai.title; }
+std::string aiLabel(const Gs1AiDefinition& ai) {
+    return "AI (" + ai.ai + ") " + ai.title;
+}
 
-std::string quoted(std::string_view value) { return "\"" + escapeForMessage(value) + "\""; }
+std::string quoted(std::string_view value) {
+    return "\"" + escapeForMessage(value) + "\"";
+}
 
 bool isHexDigit(char c) {
     return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
@@ -128,8 +132,9 @@ std::optional<std::pair<std::string_view, std::string>> checkRule(
         case Gs1Rule::LatLong:
             if (toNumber(part.substr(0, 10)) > 1800000000ULL ||
                 toNumber(part.substr(10)) > 3599999999ULL) {
-                return Failure{"invalid_value", "expected latitude 0-1800000000 and longitude "
-                                                "0-3599999999"};
+                return Failure{"invalid_value",
+                               "expected latitude 0-1800000000 and longitude "
+                               "0-3599999999"};
             }
             return std::nullopt;
         case Gs1Rule::PercentEncoded:
@@ -176,8 +181,9 @@ ParseError unknownAiError(std::string_view rest, std::size_t offset) {
     if (shown == 0) {
         return makeError("unknown_ai",
                          "Expected a GS1 Application Identifier (digits) at " +
-                             quoted(rest.substr(0, 8)) + "; the scan is not a valid GS1 element "
-                                                         "string",
+                             quoted(rest.substr(0, 8)) +
+                             "; the scan is not a valid GS1 element "
+                             "string",
                          offset);
     }
     return makeError("unknown_ai",
@@ -315,8 +321,8 @@ struct ExclusivePair {
 // Pairs that must not appear in one scan, after the invalid pairs of the GS1 General
 // Specifications section 4.14.1. 'n' stands for any digit.
 constexpr ExclusivePair kExclusivePairs[] = {
-    {"01", "02"},   {"01", "03"},   {"02", "03"},   {"01", "37"},   {"03", "37"},
-    {"01", "8006"}, {"01", "8026"}, {"02", "8006"}, {"02", "8026"}, {"8006", "8026"},
+    {"01", "02"},   {"01", "03"},     {"02", "03"},     {"01", "37"},     {"03", "37"},
+    {"01", "8006"}, {"01", "8026"},   {"02", "8006"},   {"02", "8026"},   {"8006", "8026"},
     {"21", "235"},  {"390n", "391n"}, {"392n", "393n"}, {"394n", "8111"}, {"395n", "8005"},
     {"420", "421"}, {"8017", "8018"},
 };
@@ -351,8 +357,7 @@ bool isExclusivePair(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::optional<ParseError> validateGs1Value(const Gs1AiDefinition& ai, std::string_view value,
-                                           std::size_t offset,
-                                           std::chrono::year_month_day today) {
+                                           std::size_t offset, std::chrono::year_month_day today) {
     if (value.size() < ai.minLength) {
         return makeError("value_too_short",
                          aiLabel(ai) + ": value " + quoted(value) + " has " +
@@ -386,27 +391,27 @@ std::optional<ParseError> validateGs1Value(const Gs1AiDefinition& ai, std::strin
         for (std::size_t i = 0; i < part.size(); ++i) {
             if (!isInGs1Charset(part[i], component.charset)) {
                 return makeError("invalid_character",
-                                 aiLabel(ai) + ": invalid character " +
-                                     quoted(part.substr(i, 1)) + " in value " + quoted(value) +
-                                     "; only " + std::string{gs1CharsetName(component.charset)} +
+                                 aiLabel(ai) + ": invalid character " + quoted(part.substr(i, 1)) +
+                                     " in value " + quoted(value) + "; only " +
+                                     std::string{gs1CharsetName(component.charset)} +
                                      " characters are allowed here",
                                  offset + pos + i);
             }
         }
         if (auto failure = checkRule(component.rule, part, today)) {
-            return makeError(failure->first,
-                             aiLabel(ai) + ": invalid value " + quoted(value) + ": " +
-                                 failure->second,
-                             offset + pos);
+            return makeError(
+                failure->first,
+                aiLabel(ai) + ": invalid value " + quoted(value) + ": " + failure->second,
+                offset + pos);
         }
         pos += length;
     }
 
     if (pos < value.size()) {
-        return makeError("value_too_long",
-                         aiLabel(ai) + ": value " + quoted(value) + " is too long for the format " +
-                             ai.format,
-                         offset + pos);
+        return makeError(
+            "value_too_long",
+            aiLabel(ai) + ": value " + quoted(value) + " is too long for the format " + ai.format,
+            offset + pos);
     }
     return std::nullopt;
 }
@@ -424,8 +429,7 @@ std::optional<ParseError> parseGs1ElementString(std::string_view content, std::s
     if (hasSeparator || options.separatorsTrusted ||
         (!strictError && !hasVariableLengthElement(strict))) {
         if (!strictError) {
-            out.elements.insert(out.elements.end(), strict.elements.begin(),
-                                strict.elements.end());
+            out.elements.insert(out.elements.end(), strict.elements.begin(), strict.elements.end());
             out.offsets.insert(out.offsets.end(), strict.offsets.begin(), strict.offsets.end());
         }
         return strictError;
@@ -531,10 +535,10 @@ std::optional<ParseError> checkGs1ElementRelations(const Gs1Elements& parsed) {
                                  parsed.offsets[j]);
             }
             if (isExclusivePair(a.id, b.id)) {
-                return makeError("mutually_exclusive_ai",
-                                 "AI (" + a.id + ") and AI (" + b.id +
-                                     ") must not appear in the same barcode",
-                                 parsed.offsets[j]);
+                return makeError(
+                    "mutually_exclusive_ai",
+                    "AI (" + a.id + ") and AI (" + b.id + ") must not appear in the same barcode",
+                    parsed.offsets[j]);
             }
         }
     }

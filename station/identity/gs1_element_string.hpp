@@ -21,8 +21,7 @@ struct Gs1Elements {
 // Checks `value` against the AI's format: length, character set, check digit, dates and the
 // other rules of the table. `offset` is where the value starts in the scan.
 std::optional<ParseError> validateGs1Value(const Gs1AiDefinition& ai, std::string_view value,
-                                           std::size_t offset,
-                                           std::chrono::year_month_day today);
+                                           std::size_t offset, std::chrono::year_month_day today);
 
 // Parses a GS1 element string: AIs and values with GS (0x1D) after each variable-length
 // value. `content` has no symbology identifier; `offset` is its position in the scan. When

@@ -21,8 +21,8 @@ bool isTrimmed(char c) {
 // General Specifications section 5.1.2): GS1-128, GS1 DataMatrix, GS1 QR Code, GS1 DataBar
 // and GS1 DotCode.
 bool isGs1Symbology(std::string_view symbology) {
-    return symbology == "]C1" || symbology == "]d2" || symbology == "]Q3" ||
-           symbology == "]e0" || symbology == "]J1";
+    return symbology == "]C1" || symbology == "]d2" || symbology == "]Q3" || symbology == "]e0" ||
+           symbology == "]J1";
 }
 
 bool isAimIdentifier(std::string_view data) {
@@ -118,11 +118,16 @@ ParseResult dispatch(std::string_view content, std::size_t offset, std::string_v
 
 std::string_view formatName(Format format) {
     switch (format) {
-        case Format::Gs1: return "gs1";
-        case Format::Gs1DigitalLink: return "gs1-digital-link";
-        case Format::Iso15434: return "iso15434";
-        case Format::Hibc: return "hibc";
-        case Format::Plain: return "plain";
+        case Format::Gs1:
+            return "gs1";
+        case Format::Gs1DigitalLink:
+            return "gs1-digital-link";
+        case Format::Iso15434:
+            return "iso15434";
+        case Format::Hibc:
+            return "hibc";
+        case Format::Plain:
+            return "plain";
     }
     return "plain";
 }
@@ -150,8 +155,7 @@ ParseResult parseScan(std::string_view data, std::string_view symbology,
         offset += 3;
         if (content.empty()) {
             return makeError("empty",
-                             "The scan has a symbology identifier " + symbologyId +
-                                 " but no data",
+                             "The scan has a symbology identifier " + symbologyId + " but no data",
                              offset);
         }
     }

@@ -13,10 +13,16 @@ namespace {
 
 constexpr std::string_view kHeader = "[)>\x1e";
 
-std::string quoted(std::string_view value) { return "\"" + escapeForMessage(value) + "\""; }
+std::string quoted(std::string_view value) {
+    return "\"" + escapeForMessage(value) + "\"";
+}
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool isUpper(char c) { return c >= 'A' && c <= 'Z'; }
+bool isDigit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool isUpper(char c) {
+    return c >= 'A' && c <= 'Z';
+}
 
 // A value rule for the data identifiers whose content the station reads.
 enum class DiRule { Numeric, Date6, Date8, YearWeek, CountryAlpha2 };
@@ -132,7 +138,9 @@ void applyDataIdentifier(const Element& element, std::chrono::year_month_day tod
 class Iso15434Parser {
 public:
     Iso15434Parser(std::string_view content, std::size_t offset, const ParseOptions& options)
-        : content_(content), offset_(offset), options_(options),
+        : content_(content),
+          offset_(offset),
+          options_(options),
           today_(effectiveToday(options.today)) {}
 
     ParseResult parse() {
@@ -187,10 +195,10 @@ private:
         }
         pos_ += 2;
         if (pos_ >= content_.size() || content_[pos_] != kGroupSeparator) {
-            return makeError("invalid_structure",
-                             "ISO/IEC 15434 format " + std::string{format} +
-                                 " header must be followed by GS",
-                             offset_ + pos_);
+            return makeError(
+                "invalid_structure",
+                "ISO/IEC 15434 format " + std::string{format} + " header must be followed by GS",
+                offset_ + pos_);
         }
         ++pos_;
 
@@ -318,7 +326,9 @@ private:
 
 }  // namespace
 
-bool looksLikeIso15434(std::string_view content) { return content.starts_with("[)>"); }
+bool looksLikeIso15434(std::string_view content) {
+    return content.starts_with("[)>");
+}
 
 ParseResult parseIso15434(std::string_view content, std::size_t offset,
                           const ParseOptions& options) {

@@ -9,12 +9,24 @@ std::string escapeForMessage(std::string_view text) {
     escaped.reserve(text.size());
     for (char c : text) {
         switch (c) {
-            case kGroupSeparator: escaped += "<GS>"; break;
-            case kRecordSeparator: escaped += "<RS>"; break;
-            case kEndOfTransmission: escaped += "<EOT>"; break;
-            case '\r': escaped += "<CR>"; break;
-            case '\n': escaped += "<LF>"; break;
-            case '\t': escaped += "<TAB>"; break;
+            case kGroupSeparator:
+                escaped += "<GS>";
+                break;
+            case kRecordSeparator:
+                escaped += "<RS>";
+                break;
+            case kEndOfTransmission:
+                escaped += "<EOT>";
+                break;
+            case '\r':
+                escaped += "<CR>";
+                break;
+            case '\n':
+                escaped += "<LF>";
+                break;
+            case '\t':
+                escaped += "<TAB>";
+                break;
             default: {
                 auto byte = static_cast<unsigned char>(c);
                 if (byte < 0x20 || byte > 0x7e) {

@@ -10,14 +10,18 @@ namespace station::identity {
 
 namespace {
 
-std::string quoted(std::string_view value) { return "\"" + escapeForMessage(value) + "\""; }
+std::string quoted(std::string_view value) {
+    return "\"" + escapeForMessage(value) + "\"";
+}
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isDigit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 }  // namespace
 
-ParseResult parsePlainCode(std::string_view content, std::size_t offset,
-                           std::string_view symbology, const ParseOptions& options) {
+ParseResult parsePlainCode(std::string_view content, std::size_t offset, std::string_view symbology,
+                           const ParseOptions& options) {
     if (content.empty()) {
         return makeError("empty", "The scan is empty", offset);
     }

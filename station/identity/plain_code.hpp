@@ -15,7 +15,7 @@ inline constexpr std::size_t kMaxPlainCodeLength = 512;
 // bare serial is matched against the per-SKU serial patterns. With patterns configured, a
 // code that matches none of them is rejected; without patterns the content is returned as
 // it is, for the caller to interpret.
-ParseResult parsePlainCode(std::string_view content, std::size_t offset,
-                           std::string_view symbology, const ParseOptions& options);
+ParseResult parsePlainCode(std::string_view content, std::size_t offset, std::string_view symbology,
+                           const ParseOptions& options);
 
 }  // namespace station::identity

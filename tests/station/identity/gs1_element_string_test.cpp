@@ -26,7 +26,11 @@ ParseResult parseGs1(const std::string& data, ParseOptions options = optionsForT
 }
 
 TEST(Gs1ElementStringTest, ReadsGtinExpiryLotSerial) {
-    auto result = parseGs1("0109506000134352172612311" "0ABC123\x1d" "21SN-0001");
+    auto result = parseGs1(
+        "0109506000134352"
+        "17261231"
+        "10ABC123\x1d"
+        "21SN-0001");
     ASSERT_TRUE(result.ok()) << result.error().message;
     const auto& identity = result.identity();
     EXPECT_EQ(identity.format, Format::Gs1);
@@ -42,7 +46,9 @@ TEST(Gs1ElementStringTest, ReadsGtinExpiryLotSerial) {
 }
 
 TEST(Gs1ElementStringTest, ReadsProductionAndBestBeforeDates) {
-    auto result = parseGs1("010950600013435211250102152702" "00");
+    auto result = parseGs1(
+        "010950600013435211250102152702"
+        "00");
     ASSERT_TRUE(result.ok()) << result.error().message;
     ASSERT_TRUE(result.identity().productionDate.has_value());
     EXPECT_EQ(*result.identity().productionDate,
@@ -61,7 +67,10 @@ TEST(Gs1ElementStringTest, ZeroDayMeansLastDayOfLeapFebruary) {
 }
 
 TEST(Gs1ElementStringTest, ReadsSsccAndCount) {
-    auto result = parseGs1("00106141411234567897" "0209506000134352" "3712\x1d");
+    auto result = parseGs1(
+        "00106141411234567897"
+        "0209506000134352"
+        "3712\x1d");
     ASSERT_TRUE(result.ok()) << result.error().message;
     EXPECT_EQ(result.identity().sscc, "106141411234567897");
     EXPECT_EQ(result.identity().quantity, 12);
@@ -69,7 +78,10 @@ TEST(Gs1ElementStringTest, ReadsSsccAndCount) {
 }
 
 TEST(Gs1ElementStringTest, LeadingGsIsSkipped) {
-    auto result = parseGs1("\x1d" "0109506000134352" "21ABC");
+    auto result = parseGs1(
+        "\x1d"
+        "0109506000134352"
+        "21ABC");
     ASSERT_TRUE(result.ok()) << result.error().message;
     EXPECT_EQ(result.identity().serial, "ABC");
 }
@@ -140,38 +152,63 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"BadSsccCheckDigit", "00106141411234567890", "bad_check_digit", 2, "(00)"},
         ErrorCase{"InvalidMonth", "010950600013435217261331", "invalid_date", 18, "261331"},
         ErrorCase{"FebruaryThirtieth", "010950600013435217270230", "invalid_date", 18, "(17)"},
-        ErrorCase{"ZeroDayNotAllowedForProductionDate", "010950600013435211260100",
-                  "invalid_date", 18, "(11) PROD DATE"},
-        ErrorCase{"UnknownAi", "0109506000134352" "23ABC", "unknown_ai", 16, "\"23"},
+        ErrorCase{"ZeroDayNotAllowedForProductionDate", "010950600013435211260100", "invalid_date",
+                  18, "(11) PROD DATE"},
+        ErrorCase{"UnknownAi",
+                  "0109506000134352"
+                  "23ABC",
+                  "unknown_ai", 16, "\"23"},
         ErrorCase{"NonDigitWhereAiExpected", "X109506000134352", "unknown_ai", 0, "digits"},
         ErrorCase{"LotTooLong", "10ABCDEFGHIJKLMNOPQRSTU", "value_too_long", 22, "maximum is 20"},
         ErrorCase{"GtinTooShort", "01095060001343", "value_too_short", 2, "exactly 14"},
-        ErrorCase{"EmptyValueBeforeGs", "10\x1d" "21A", "value_too_short", 2, "(10)"},
-        ErrorCase{"LetterInNumericAi", "0109506000134352" "30A1", "invalid_character", 18,
-                  "numeric"},
-        ErrorCase{"TildeNotInCset82", "0109506000134352" "21AB~C", "invalid_character", 20,
-                  "CSET 82"},
+        ErrorCase{"EmptyValueBeforeGs",
+                  "10\x1d"
+                  "21A",
+                  "value_too_short", 2, "(10)"},
+        ErrorCase{"LetterInNumericAi",
+                  "0109506000134352"
+                  "30A1",
+                  "invalid_character", 18, "numeric"},
+        ErrorCase{"TildeNotInCset82",
+                  "0109506000134352"
+                  "21AB~C",
+                  "invalid_character", 20, "CSET 82"},
         ErrorCase{"LowerCaseNotInCset39", "8010abc", "invalid_character", 4, "CSET 39"},
-        ErrorCase{"DuplicateWithDifferentValue", "10A\x1d" "10B", "duplicate_ai", 4,
-                  "appears twice"},
-        ErrorCase{"GtinAndContentTogether", "0109506000134352" "0209506000134352",
+        ErrorCase{"DuplicateWithDifferentValue",
+                  "10A\x1d"
+                  "10B",
+                  "duplicate_ai", 4, "appears twice"},
+        ErrorCase{"GtinAndContentTogether",
+                  "0109506000134352"
+                  "0209506000134352",
                   "mutually_exclusive_ai", 16, "(02)"},
-        ErrorCase{"SameMeasureTwoDecimals", "0109506000134352" "3102000195" "3103000195",
+        ErrorCase{"SameMeasureTwoDecimals",
+                  "0109506000134352"
+                  "3102000195"
+                  "3103000195",
                   "mutually_exclusive_ai", 26, "(3103)"},
-        ErrorCase{"AmountWithAndWithoutCurrency", "3901100\x1d" "3911978100", "mutually_exclusive_ai",
-                  8, "(3911)"},
-        ErrorCase{"SerialAndTpx", "21A\x1d" "235B", "mutually_exclusive_ai", 4, "(235)"},
+        ErrorCase{"AmountWithAndWithoutCurrency",
+                  "3901100\x1d"
+                  "3911978100",
+                  "mutually_exclusive_ai", 8, "(3911)"},
+        ErrorCase{"SerialAndTpx",
+                  "21A\x1d"
+                  "235B",
+                  "mutually_exclusive_ai", 4, "(235)"},
         ErrorCase{"YesNoTwo", "43212", "invalid_value", 4, "0 or 1"},
         ErrorCase{"BadPercentEncoding", "4300ACME%2", "invalid_value", 4, "hex"},
         ErrorCase{"BadIban", "8007GB82WEST12345698765433", "bad_check_digit", 4, "IBAN"},
-        ErrorCase{"NegativeTemperatureMarker", "4330001234+", "invalid_character", 10,
-                  "CSET 82"},
-        ErrorCase{"AmbiguousWithoutGs", "0109506000134352" "10ABC21XYZ", "missing_separator",
-                  16, "gs_substitute"}),
-    [](const testing::TestParamInfo<ErrorCase>& info) { return info.param.name; });
+        ErrorCase{"NegativeTemperatureMarker", "4330001234+", "invalid_value", 10, "'-'"},
+        ErrorCase{"AmbiguousWithoutGs",
+                  "0109506000134352"
+                  "10ABC21XYZ",
+                  "missing_separator", 16, "gs_substitute"}),
+    [](const testing::TestParamInfo<ErrorCase>& caseInfo) { return caseInfo.param.name; });
 
 TEST(Gs1ElementStringTest, DuplicateWithSameValueIsAccepted) {
-    auto result = parseGs1("10A\x1d" "10A");
+    auto result = parseGs1(
+        "10A\x1d"
+        "10A");
     ASSERT_TRUE(result.ok()) << result.error().message;
     EXPECT_EQ(result.identity().elements.size(), 2u);
 }
@@ -183,7 +220,10 @@ TEST(Gs1ElementStringTest, IbanWithValidCheckIsAccepted) {
 
 TEST(Gs1ElementStringTest, MissingGsAcceptedWhenOnlyOneReading) {
     // 17 and 01 are fixed length, and "ABC1" cannot split because "1" starts no AI value.
-    auto result = parseGs1("0109506000134352" "17261231" "10ABC1");
+    auto result = parseGs1(
+        "0109506000134352"
+        "17261231"
+        "10ABC1");
     ASSERT_TRUE(result.ok()) << result.error().message;
     EXPECT_EQ(result.identity().lot, "ABC1");
 }
@@ -191,7 +231,10 @@ TEST(Gs1ElementStringTest, MissingGsAcceptedWhenOnlyOneReading) {
 TEST(Gs1ElementStringTest, MissingGsSplitsAtMaximumLength) {
     // A 20-character serial can only be followed by another AI: (21) is full at 20.
     ParseOptions options = optionsForToday();
-    auto result = parseGs1("21ABCDEFGHIJKLMNOPQRST" "17261231", options);
+    auto result = parseGs1(
+        "21ABCDEFGHIJKLMNOPQRST"
+        "17261231",
+        options);
     ASSERT_TRUE(result.ok()) << result.error().message;
     EXPECT_EQ(result.identity().serial, "ABCDEFGHIJKLMNOPQRST");
     EXPECT_TRUE(result.identity().expiry.has_value());
@@ -200,7 +243,10 @@ TEST(Gs1ElementStringTest, MissingGsSplitsAtMaximumLength) {
 TEST(Gs1ElementStringTest, TrustedSeparatorsReadValueToTheEnd) {
     ParseOptions options = optionsForToday();
     options.separatorsTrusted = true;
-    auto result = parseGs1("0109506000134352" "10ABC21XYZ", options);
+    auto result = parseGs1(
+        "0109506000134352"
+        "10ABC21XYZ",
+        options);
     ASSERT_TRUE(result.ok()) << result.error().message;
     EXPECT_EQ(result.identity().lot, "ABC21XYZ");
 }
@@ -208,11 +254,17 @@ TEST(Gs1ElementStringTest, TrustedSeparatorsReadValueToTheEnd) {
 TEST(Gs1ElementStringTest, GsSubstituteIsTurnedIntoGs) {
     ParseOptions options = optionsForToday();
     options.gsSubstitute = '~';
-    auto result = parseGs1("0109506000134352" "10ABC~21XYZ", options);
+    auto result = parseGs1(
+        "0109506000134352"
+        "10ABC~21XYZ",
+        options);
     ASSERT_TRUE(result.ok()) << result.error().message;
     EXPECT_EQ(result.identity().lot, "ABC");
     EXPECT_EQ(result.identity().serial, "XYZ");
-    EXPECT_EQ(result.identity().content, "0109506000134352" "10ABC\x1d" "21XYZ");
+    EXPECT_EQ(result.identity().content,
+              "0109506000134352"
+              "10ABC\x1d"
+              "21XYZ");
 }
 
 }  // namespace
