@@ -119,7 +119,7 @@ parity = "even"
     EXPECT_EQ(scanner.suffix, Suffix::CrLf);
     EXPECT_EQ(scanner.gsSubstitute, '~');
     EXPECT_EQ(scanner.parity, Parity::Even);
-    EXPECT_EQ(scanner.sourceLine, 25);
+    EXPECT_EQ(scanner.sourceLine, 24);  // the [[scanner]] header line
 }
 
 TEST_F(StationConfigTest, WrongTypeNamesFileLineAndKey) {

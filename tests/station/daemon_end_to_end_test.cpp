@@ -1,0 +1,241 @@
+// Starts the real stationd binary with a pty as its serial scanner and the ZPL printer
+// emulator on a loopback port, replays scans, and checks the store, the journal and the bytes
+// the printer received.
+
+#include <pty.h>
+#include <termios.h>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "station/store/store.hpp"
+#include "tests/station/child_process.hpp"
+#include "tests/station/test_directory.hpp"
+
+namespace station {
+namespace {
+
+const std::filesystem::path kBinaryDir = STATION_BINARY_DIR;
+
+std::string readFile(const std::filesystem::path& file) {
+    std::ifstream stream(file, std::ios::binary);
+    std::ostringstream text;
+    text << stream.rdbuf();
+    return text.str();
+}
+
+class DaemonEndToEndTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        std::filesystem::create_directories(directory_ / "printer");
+        std::filesystem::create_directories(directory_ / "state" / "orders");
+        ASSERT_EQ(::openpty(&master_, &slave_, nullptr, nullptr, nullptr), 0);
+        termios settings{};
+        ::tcgetattr(slave_, &settings);
+        ::cfmakeraw(&settings);
+        ::tcsetattr(slave_, TCSANOW, &settings);
+        device_ = ::ttyname(slave_);
+    }
+
+    void TearDown() override {
+        daemon_.reset();
+        emulator_.reset();
+        ::close(master_);
+        ::close(slave_);
+    }
+
+    void startEmulator() {
+        emulator_ = std::make_unique<testing::ChildProcess>(
+            kBinaryDir / "print" / "zpl-printer-emulator",
+            std::vector<std::string>{"--port", "0", "--output", (directory_ / "printer").string()},
+            directory_ / "emulator.log");
+        printerPort_ = std::stoi(emulator_->readLine());
+    }
+
+    void startDaemon(int printerPort, const std::string& extra = "") {
+        std::ofstream(directory_ / "station.toml") << R"([station]
+id = "e2e"
+operator = "tester"
+state_dir = "state"
+log_level = "debug"
+
+[orders]
+number_pattern = "SO-[^ ]+"
+
+[printer]
+kind = "tcp"
+host = "127.0.0.1"
+port = )" << printerPort << R"(
+connect_timeout_ms = 500
+write_timeout_ms = 1000
+
+[[scanner]]
+name = "pty-scanner"
+kind = "serial"
+device = ")" << device_ << R"("
+suffix = "cr"
+max_length = 128
+)" << extra;
+        daemon_ = std::make_unique<testing::ChildProcess>(
+            kBinaryDir / "station" / "stationd",
+            std::vector<std::string>{"--config", (directory_ / "station.toml").string()},
+            directory_ / "stationd.log");
+        ASSERT_TRUE(testing::waitUntil(
+            [&] { return std::filesystem::exists(directory_ / "state" / "station.db"); },
+            std::chrono::seconds(10)))
+            << readFile(directory_ / "stationd.log");
+        // The serial port opens asynchronously; give it a moment before typing.
+        ASSERT_TRUE(testing::waitUntil(
+            [&] {
+                return readFile(directory_ / "stationd.log").find("pty-scanner") !=
+                       std::string::npos;
+            },
+            std::chrono::seconds(10)));
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+
+    void type(const std::string& bytes) {
+        ASSERT_EQ(::write(master_, bytes.data(), bytes.size()),
+                  static_cast<ssize_t>(bytes.size()));
+        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    }
+
+    int count(const std::string& sql) {
+        store::Store store(directory_ / "state" / "station.db", store::Store::Access::ReadOnly);
+        store::Statement statement = store.database().prepare(sql);
+        statement.step();
+        return static_cast<int>(statement.integer(0));
+    }
+
+    bool waitForCount(const std::string& sql, int expected) {
+        return testing::waitUntil([&] { return count(sql) >= expected; },
+                                  std::chrono::seconds(15));
+    }
+
+    std::vector<std::filesystem::path> receivedLabels() {
+        std::vector<std::filesystem::path> labels;
+        for (const auto& entry : std::filesystem::directory_iterator(directory_ / "printer")) {
+            if (entry.path().extension() == ".zpl") {
+                labels.push_back(entry.path());
+            }
+        }
+        std::sort(labels.begin(), labels.end());
+        return labels;
+    }
+
+    testing::TestDirectory directory_;
+    int master_ = -1;
+    int slave_ = -1;
+    std::string device_;
+    int printerPort_ = 0;
+    std::unique_ptr<testing::ChildProcess> emulator_;
+    std::unique_ptr<testing::ChildProcess> daemon_;
+};
+
+TEST_F(DaemonEndToEndTest, ShiftLinksRejectsAndPrints) {
+    std::ofstream(directory_ / "state" / "orders" / "SO-1.json") << R"({"order": "SO-1",
+        "lines": [{"gtin": "09506000134352", "quantity": 2, "serial_required": true}]})";
+    startEmulator();
+    startDaemon(printerPort_);
+    ASSERT_TRUE(waitForCount("SELECT COUNT(*) FROM orders", 1));
+
+    type("SO-1\r");
+    type("0109506000134352172812311023A17\x1D" "21SN1\r");
+    type("0109506000134369172812311023A17\x1D" "21SN2\r");  // not on the order
+    type("0109506000134352172812311023A17\x1D" "21SN1\r");  // duplicate serial
+    type("0109506000134352172812311023A17\x1D" "21SN3\r");  // completes the order
+
+    ASSERT_TRUE(waitForCount("SELECT COUNT(*) FROM scans", 5))
+        << readFile(directory_ / "stationd.log");
+    EXPECT_EQ(count("SELECT COUNT(*) FROM links WHERE order_number = 'SO-1'"), 2);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM scans WHERE reason = 'wrong_item'"), 1);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM scans WHERE reason = 'duplicate_serial'"), 1);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM links WHERE raw_scan = "
+                    "CAST('0109506000134352172812311023A17' || char(29) || '21SN1' AS BLOB)"),
+              1);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM journal WHERE event = 'scan_rejected'"), 2);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM journal WHERE event = 'print_job_created'"), 1);
+
+    ASSERT_TRUE(waitForCount("SELECT COUNT(*) FROM print_jobs WHERE state = 'delivered'", 1))
+        << readFile(directory_ / "stationd.log");
+    EXPECT_EQ(count("SELECT COUNT(*) FROM journal WHERE event = 'print_job_delivered'"), 1);
+    ASSERT_TRUE(testing::waitUntil([&] { return receivedLabels().size() == 1; },
+                                   std::chrono::seconds(5)));
+    std::string zpl = readFile(receivedLabels().front());
+    EXPECT_NE(zpl.find("SO-1"), std::string::npos) << zpl;
+    EXPECT_NE(zpl.find("SN1"), std::string::npos) << zpl;
+    EXPECT_NE(zpl.find("SN3"), std::string::npos) << zpl;
+    EXPECT_EQ(zpl.find("SN2"), std::string::npos) << zpl;
+
+    EXPECT_EQ(daemon_->stop(SIGTERM), 0);
+}
+
+TEST_F(DaemonEndToEndTest, OrderNumberCannotInjectZpl) {
+    startEmulator();
+    startDaemon(printerPort_);
+    type("SO-^XZ^XA^JUS~JR\r");
+    type("0109506000134352172812311023A17\x1D" "21SN1\r");
+    type("CLOSE\r");
+    ASSERT_TRUE(waitForCount("SELECT COUNT(*) FROM print_jobs WHERE state = 'delivered'", 1))
+        << readFile(directory_ / "stationd.log");
+    ASSERT_TRUE(testing::waitUntil([&] { return receivedLabels().size() == 1; },
+                                   std::chrono::seconds(5)));
+    std::string zpl = readFile(receivedLabels().front());
+    EXPECT_EQ(zpl.find("^JUS"), std::string::npos) << zpl;
+    EXPECT_EQ(zpl.find("~JR"), std::string::npos) << zpl;
+    EXPECT_NE(zpl.find("SO-_5EXZ_5EXA_5EJUS_7EJR"), std::string::npos) << zpl;
+}
+
+TEST_F(DaemonEndToEndTest, UnreachablePrinterKeepsJobQueued) {
+    // Find a port with no listener: bind one, then close it.
+    startEmulator();
+    int closedPort = printerPort_;
+    emulator_.reset();
+    startDaemon(closedPort);
+    type("SO-9\r");
+    type("0109506000134352172812311023A17\x1D" "21SN1\r");
+    type("CLOSE\r");
+    ASSERT_TRUE(waitForCount("SELECT COUNT(*) FROM print_jobs WHERE attempts >= 2", 1))
+        << readFile(directory_ / "stationd.log");
+    EXPECT_EQ(count("SELECT COUNT(*) FROM print_jobs WHERE state = 'queued'"), 1);
+    EXPECT_TRUE(daemon_->running());
+    EXPECT_NE(readFile(directory_ / "stationd.log").find("not sent"), std::string::npos);
+
+    // Scanning goes on while the printer is away.
+    type("SO-10\r");
+    ASSERT_TRUE(waitForCount("SELECT COUNT(*) FROM scans WHERE outcome = 'order_opened'", 2));
+}
+
+TEST_F(DaemonEndToEndTest, GarbageAndOverlongScansAreRejected) {
+    startEmulator();
+    startDaemon(printerPort_);
+    type("SO-3\r");
+    type(std::string("\x01\x02\xff\xfe\x1b[31mred\x00zz\r", 15));
+    type(std::string(500, '7') + "\r");
+    type("0109506000134352172812311023A17\x1D" "21SN1\r");
+    ASSERT_TRUE(waitForCount("SELECT COUNT(*) FROM links", 1))
+        << readFile(directory_ / "stationd.log");
+    EXPECT_EQ(count("SELECT COUNT(*) FROM scans WHERE outcome = 'rejected'"), 1);
+    std::string log = readFile(directory_ / "stationd.log");
+    EXPECT_EQ(log.find("\x1b[31m"), std::string::npos) << "raw escape sequence reached the log";
+    EXPECT_TRUE(daemon_->running());
+}
+
+TEST_F(DaemonEndToEndTest, CheckConfigNamesLineAndKey) {
+    std::ofstream(directory_ / "bad.toml") << "[printer]\nkind = \"tcp\"\nport = \"x\"\n";
+    testing::ChildProcess check(
+        kBinaryDir / "station" / "stationd",
+        std::vector<std::string>{"--check-config", (directory_ / "bad.toml").string()},
+        directory_ / "check.log");
+    int status = check.stop(0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 1);
+    std::string message = readFile(directory_ / "check.log");
+    EXPECT_NE(message.find("bad.toml:3: printer.port: expected an integer"), std::string::npos)
+        << message;
+}
+
+}  // namespace
+}  // namespace station
