@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "station/identity/gs1_dates.hpp"
+#include "station/identity/gs1_digital_link.hpp"
 #include "station/identity/gs1_element_string.hpp"
+#include "station/identity/hibc.hpp"
 #include "station/identity/iso15434.hpp"
 #include "station/identity/parse_support.hpp"
 #include "station/identity/plain_code.hpp"
@@ -95,6 +97,12 @@ ParseResult dispatch(std::string_view content, std::size_t offset, std::string_v
     }
     if (looksLikeIso15434(content)) {
         return parseIso15434(substituted, offset, options);
+    }
+    if (looksLikeUri(content)) {
+        return parseGs1DigitalLink(content, offset, options);
+    }
+    if (looksLikeHibc(content)) {
+        return parseHibc(content, offset, options);
     }
     if (looksLikeGs1HumanReadable(content)) {
         return parseGs1(content, offset, options);
