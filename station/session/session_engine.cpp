@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <ctime>
 #include <nlohmann/json.hpp>
 
@@ -36,8 +37,9 @@ std::string trimmed(std::string_view data) {
 }
 
 std::string unitName(const identity::Identity& unit) {
+    const std::string& sku = !unit.sku.empty() ? unit.sku : unit.partNumber;
     std::string name = !unit.gtin.empty() ? "GTIN " + unit.gtin
-                       : !unit.sku.empty() ? "SKU " + unit.sku
+                       : !sku.empty()       ? "SKU " + sku
                                            : "code " + printableScan(unit.content);
     if (!unit.serial.empty()) {
         name += " serial " + printableScan(unit.serial);
@@ -256,7 +258,21 @@ Decision SessionEngine::linkUnit(const Scan& scan, const identity::Identity& uni
     link.scanId = scan.id;
     link.orderNumber = order->number;
     link.gtin = unit.gtin;
-    link.sku = unit.sku;
+    // ISO/IEC 15434 labels carry the item as a part number (DI 1P); it plays the SKU's role.
+    link.sku = !unit.sku.empty() ? unit.sku : unit.partNumber;
+    if (link.sku.empty() && order->hasLines) {
+        // A bare serial that fits several SKUs' patterns belongs to the one on this order.
+        for (const std::string& candidate : unit.matchingSkus) {
+            auto onOrder = std::find_if(order->lines.begin(), order->lines.end(),
+                                        [&](const store::OrderLine& orderLine) {
+                                            return orderLine.sku == candidate;
+                                        });
+            if (onOrder != order->lines.end()) {
+                link.sku = candidate;
+                break;
+            }
+        }
+    }
     link.serial = unit.serial;
     link.lot = unit.lot;
     if (unit.expiry) {
@@ -275,7 +291,7 @@ Decision SessionEngine::linkUnit(const Scan& scan, const identity::Identity& uni
         bool onOrder = false;
         for (const store::OrderLine& candidate : order->lines) {
             bool matches = (!candidate.gtin.empty() && candidate.gtin == unit.gtin) ||
-                           (!candidate.sku.empty() && candidate.sku == unit.sku);
+                           (!candidate.sku.empty() && candidate.sku == link.sku);
             if (!matches) {
                 continue;
             }
@@ -293,7 +309,7 @@ Decision SessionEngine::linkUnit(const Scan& scan, const identity::Identity& uni
             return reject(scan, "quantity_exceeded",
                           fmt::format("Order {} already has all units of {}; put this one back",
                                       order->number,
-                                      !unit.gtin.empty() ? "GTIN " + unit.gtin : "SKU " + unit.sku));
+                                      !unit.gtin.empty() ? "GTIN " + unit.gtin : "SKU " + link.sku));
         }
         link.lineNo = line->lineNo;
 
@@ -343,7 +359,7 @@ Decision SessionEngine::linkUnit(const Scan& scan, const identity::Identity& uni
 
     if (!unit.serial.empty()) {
         if (std::optional<store::Link> shipped =
-                store_.findShippedSerial(unit.gtin, unit.sku, unit.serial)) {
+                store_.findShippedSerial(link.gtin, link.sku, unit.serial)) {
             return reject(scan, "duplicate_serial",
                           fmt::format("{} was already linked to order {} at {}; it cannot ship "
                                       "twice",

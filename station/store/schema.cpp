@@ -52,7 +52,7 @@ CREATE TABLE scans (
 
 CREATE TABLE links (
     link_id       INTEGER PRIMARY KEY,
-    scan_id       TEXT NOT NULL UNIQUE REFERENCES scans (scan_id),
+    scan_id       TEXT NOT NULL UNIQUE REFERENCES scans (scan_id) DEFERRABLE INITIALLY DEFERRED,
     order_number  TEXT NOT NULL REFERENCES orders (order_number),
     line_no       INTEGER,
     gtin          TEXT NOT NULL DEFAULT '',

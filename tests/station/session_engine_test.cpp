@@ -181,12 +181,22 @@ TEST_F(SessionEngineTest, LastUnitCompletesOrderAndQueuesLabel) {
     EXPECT_EQ(scan(gs1Unit("09506000134352", "S9")).reason, "no_open_order");
 }
 
-TEST_F(SessionEngineTest, PlainSerialForOtherSkuIsWrongItem) {
+TEST_F(SessionEngineTest, PlainSerialOfNoKnownSkuIsRejected) {
     dropOrder("SO-100.json", kTwoLineOrder);
     scan("SO-100");
     Decision decision = scan("XX999");
     EXPECT_EQ(decision.outcome, "rejected");
+    EXPECT_EQ(decision.reason, "parse_error");
+    EXPECT_NE(decision.message.find("XX999"), std::string::npos) << decision.message;
+}
+
+TEST_F(SessionEngineTest, PlainSerialOfSkuNotOnOrderIsWrongItem) {
+    std::ofstream(directory_ / "orders" / "SO-200.json")
+        << R"({"order": "SO-200", "lines": [{"gtin": "09506000134352", "quantity": 1}]})";
+    scan("SO-200");
+    Decision decision = scan("BT123456");
     EXPECT_EQ(decision.reason, "wrong_item");
+    EXPECT_NE(decision.message.find("SKU BAT-1"), std::string::npos) << decision.message;
 }
 
 TEST_F(SessionEngineTest, SerialMissingWhereRequired) {
@@ -331,7 +341,7 @@ TEST_F(SessionEngineTest, BadOrderFileIsMovedAside) {
 }
 
 TEST_F(SessionEngineTest, PrintableScanEscapesControlBytes) {
-    EXPECT_EQ(printableScan(std::string("A\x1D" "B\x1E\x04\x1B[2J\x7F", 9)),
+    EXPECT_EQ(printableScan(std::string("A\x1D" "B\x1E\x04\x1B[2J\x7F", 10)),
               "A<GS>B<RS><EOT>\\x1B[2J\\x7F");
 }
 
