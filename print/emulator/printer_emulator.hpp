@@ -1,0 +1,63 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace station::print::emulator {
+
+// What the emulated printer reports to ~HS and ~HQES.
+enum class PrinterState { Ready, PaperOut, HeadOpen, Paused, RibbonOut, Silent };
+
+// How it reads a connection.
+enum class ReadMode {
+    Normal,
+    Stall,  // accepts connections but never reads from them
+    Reset,  // reads resetAfterBytes bytes, then resets the connection (TCP RST)
+    Slow,   // reads 64 bytes every 10 ms
+};
+
+std::optional<PrinterState> parsePrinterState(std::string_view name);
+std::optional<ReadMode> parseReadMode(std::string_view name);
+
+// A ZPL printer on a loopback TCP port, for tests and demos. Each complete label (^XA ... ^XZ)
+// is stored as labels/NNNNNN.zpl under the output folder, written atomically, and every command
+// received is appended to commands.log there, one per line.
+class PrinterEmulator {
+public:
+    PrinterEmulator(boost::asio::io_context& io, std::uint16_t port,
+                    std::filesystem::path outputFolder);
+
+    std::uint16_t port() const;
+    void setState(PrinterState state) { state_ = state; }
+    void setReadMode(ReadMode mode, std::size_t resetAfterBytes = 64) {
+        mode_ = mode;
+        resetAfterBytes_ = resetAfterBytes;
+    }
+    std::size_t labelsStored() const { return labelsStored_; }
+
+private:
+    class Session;
+
+    void accept();
+    void storeLabel(const std::string& label);
+    void logCommand(const std::string& command);
+    std::string hostStatus() const;
+    std::string extendedStatus() const;
+
+    boost::asio::io_context& io_;
+    boost::asio::ip::tcp::acceptor acceptor_;
+    std::filesystem::path outputFolder_;
+    std::ofstream commandLog_;
+    PrinterState state_ = PrinterState::Ready;
+    ReadMode mode_ = ReadMode::Normal;
+    std::size_t resetAfterBytes_ = 64;
+    std::size_t labelsStored_ = 0;
+};
+
+}  // namespace station::print::emulator

@@ -1,0 +1,28 @@
+// Renders ZPL files to PNG files with zpl-renderer-js, in one Node process so the
+// WebAssembly module loads once for a whole batch.
+//
+// Usage: node render.js WIDTH_MM HEIGHT_MM DPMM IN.zpl OUT.png [IN.zpl OUT.png ...]
+"use strict";
+
+const fs = require("node:fs");
+const { ready } = require("zpl-renderer-js");
+
+async function main() {
+    const [widthMm, heightMm, dpmm, ...pairs] = process.argv.slice(2);
+    if (pairs.length === 0 || pairs.length % 2 !== 0) {
+        console.error("usage: node render.js WIDTH_MM HEIGHT_MM DPMM IN.zpl OUT.png ...");
+        process.exit(2);
+    }
+    const { api } = await ready;
+    for (let i = 0; i < pairs.length; i += 2) {
+        const zpl = fs.readFileSync(pairs[i], "utf8");
+        const png = await api.zplToBase64Async(zpl, Number(widthMm), Number(heightMm),
+                                               Number(dpmm));
+        fs.writeFileSync(pairs[i + 1], Buffer.from(png, "base64"));
+    }
+}
+
+main().catch((error) => {
+    console.error(`render.js: ${error && error.message ? error.message : error}`);
+    process.exit(1);
+});
