@@ -1,0 +1,24 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "vision/decoded_code.hpp"
+
+namespace station::vision {
+
+// Returns true when `digits` is all decimal digits and its last digit is the GS1 mod-10 check
+// digit of the others (GS1 General Specifications, section 7.9.1).
+bool hasValidGs1CheckDigit(std::string_view digits);
+
+// Returns true when the symbology identifier marks GS1 data: ]d2 (GS1 DataMatrix), ]C1
+// (GS1-128), ]e0 (GS1 DataBar) and ]Q3 (GS1 QR Code).
+bool isGs1Symbology(std::string_view symbology);
+
+// Checks that a read is well-formed: a non-empty text, a valid check digit where the format
+// carries one (EAN/UPC, ITF-14), and GS1 element strings that parse. `retried` reads must also
+// pass the stricter checks for formats whose plain reads the library already guards by finding
+// them on several scan lines (ITF must then be 14 digits). On failure `reason` names the check.
+bool isWellFormed(const DecodedCode& code, bool retried, std::string* reason = nullptr);
+
+}  // namespace station::vision

@@ -1,0 +1,380 @@
+#include "vision/frame_decoder.hpp"
+
+#include <ZXing/ReadBarcode.h>
+
+#include <algorithm>
+#include <functional>
+#include <opencv2/imgproc.hpp>
+
+#include "vision/code_validation.hpp"
+#include "vision/region_finder.hpp"
+
+namespace station::vision {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The symbologies a packing station reads, split the way the safe read below needs them.
+// Aztec, MaxiCode and the rest stay off so that they cannot produce false reads.
+constexpr ZXing::BarcodeFormats kMatrixFormats =
+    ZXing::BarcodeFormat::DataMatrix | ZXing::BarcodeFormat::QRCode | ZXing::BarcodeFormat::PDF417;
+constexpr ZXing::BarcodeFormats kLinearFormats =
+    ZXing::BarcodeFormat::Code128 | ZXing::BarcodeFormat::EAN13 | ZXing::BarcodeFormat::EAN8 |
+    ZXing::BarcodeFormat::UPCA | ZXing::BarcodeFormat::UPCE | ZXing::BarcodeFormat::DataBar |
+    ZXing::BarcodeFormat::DataBarExpanded | ZXing::BarcodeFormat::ITF |
+    ZXing::BarcodeFormat::Code39;
+
+// A linear search stops after this many reads of one image.
+constexpr int kMaxLinearReads = 12;
+
+cv::Mat toGray(const cv::Mat& image) {
+    if (image.channels() == 1) {
+        return image;
+    }
+    cv::Mat gray;
+    cv::cvtColor(image, gray, image.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
+    return gray;
+}
+
+// Maps a point from a transformed crop back to the frame.
+struct CropMapping {
+    int left = 0;
+    int top = 0;
+    int pad = 0;
+    double scale = 1.0;
+
+    Point toFrame(const ZXing::PointI& p) const {
+        return {int(p.x / scale) - pad + left, int(p.y / scale) - pad + top};
+    }
+};
+
+// Application identifiers whose values have a predefined length, by their first two digits
+// (GS1 General Specifications, figure 7.8.5-2); no FNC1 follows them.
+bool hasPredefinedLength(std::string_view ai) {
+    static constexpr std::string_view kPrefixes[] = {"00", "01", "02", "03", "04", "11", "12", "13",
+                                                     "14", "15", "16", "17", "18", "19", "20", "31",
+                                                     "32", "33", "34", "35", "36", "41"};
+    return std::find(std::begin(kPrefixes), std::end(kPrefixes), ai.substr(0, 2)) !=
+           std::end(kPrefixes);
+}
+
+// ZXing-cpp 1.4 returns GS1 DataBar content in its human-readable form, "(01)...(21)...".
+// Scanners transmit the element string, with GS after every variable-length value that is
+// not last, so convert to that.
+std::string elementStringFromHri(std::string_view hri) {
+    std::string out;
+    std::string_view lastAi;
+    size_t pos = 0;
+    while (pos < hri.size() && hri[pos] == '(') {
+        size_t close = hri.find(')', pos);
+        if (close == std::string_view::npos) {
+            return std::string(hri);
+        }
+        if (!lastAi.empty() && !hasPredefinedLength(lastAi)) {
+            out.push_back('\x1D');
+        }
+        lastAi = hri.substr(pos + 1, close - pos - 1);
+        size_t next = hri.find('(', close);
+        out.append(lastAi);
+        out.append(hri.substr(close + 1, next - close - 1));
+        pos = next == std::string_view::npos ? hri.size() : next;
+    }
+    return pos == hri.size() ? out : std::string(hri);
+}
+
+DecodedCode toCode(const ZXing::Result& result, const CropMapping& mapping) {
+    DecodedCode code;
+    code.format = ZXing::ToString(result.format());
+    const ZXing::ByteArray& bytes = result.bytes();
+    code.text.assign(bytes.begin(), bytes.end());
+    if (result.format() == ZXing::BarcodeFormat::DataBarExpanded && !code.text.empty() &&
+        code.text.front() == '(') {
+        code.text = elementStringFromHri(code.text);
+    }
+    // GS1 DataBar Omnidirectional carries a GTIN only; ZXing-cpp 1.4 returns its 14 digits
+    // without the AI that scanners put in front.
+    if (result.format() == ZXing::BarcodeFormat::DataBar && code.text.size() == 14) {
+        code.text = "01" + code.text;
+    }
+    code.symbology = result.symbologyIdentifier();
+    const auto& position = result.position();
+    for (size_t i = 0; i < 4; ++i) {
+        code.corners[i] = mapping.toFrame(position[int(i)]);
+    }
+    return code;
+}
+
+ZXing::Results readBarcodes(const cv::Mat& gray, const ZXing::DecodeHints& hints) {
+    cv::Mat continuous = gray.isContinuous() ? gray : gray.clone();
+    ZXing::ImageView view(continuous.data, continuous.cols, continuous.rows,
+                          ZXing::ImageFormat::Lum, int(continuous.step));
+    return ZXing::ReadBarcodes(view, hints);
+}
+
+// Returns true when two reads lie within the length of the first one from each other, so
+// that two units with the same EAN-13 side by side stay two reads.
+bool isNear(const ZXing::Position& a, const ZXing::Position& b) {
+    auto centre = [](const ZXing::Position& p) {
+        return cv::Point2d((p[0].x + p[1].x + p[2].x + p[3].x) / 4.0,
+                           (p[0].y + p[1].y + p[2].y + p[3].y) / 4.0);
+    };
+    cv::Point2d d = centre(a) - centre(b);
+    double length = std::hypot(a[1].x - a[0].x, a[1].y - a[0].y);
+    return std::hypot(d.x, d.y) < std::max(40.0, length);
+}
+
+// Paints over a linear code so that the next search finds the others. A linear result's
+// position covers only the scan lines that read it, so the mask extends across the bars.
+void maskCode(cv::Mat& gray, const ZXing::Position& position, double reach) {
+    cv::Point2d a((position[0].x + position[3].x) / 2.0, (position[0].y + position[3].y) / 2.0);
+    cv::Point2d b((position[1].x + position[2].x) / 2.0, (position[1].y + position[2].y) / 2.0);
+    cv::Point2d along = b - a;
+    double length = std::max(1.0, std::hypot(along.x, along.y));
+    cv::Point2d across(-along.y / length, along.x / length);
+    double half = std::max(20.0, reach * length);
+    cv::Point2d pad = along * (0.08);
+    std::vector<cv::Point> polygon = {a - pad - across * half, b + pad - across * half,
+                                      b + pad + across * half, a - pad + across * half};
+    cv::fillConvexPoly(gray, polygon, cv::Scalar(cv::mean(gray)[0]));
+}
+
+// Debian 12 builds ZXing-cpp 1.4.0 with assertions on, and ReadBarcodes aborts the process in
+// Result::operator== ("lineCount() == 1") when its linear reader compares a read with one
+// already confirmed on several scan lines. That happens on most frames with a GS1 DataBar or
+// EAN-8 symbol and on many with two or more linear symbols. Matrix codes never take that path,
+// so they are read over the whole image in one pass. Linear codes are read one at a time with
+// maxNumberOfSymbols 1 and minLineCount 1, so the reader returns on the first line that decodes
+// and never compares, and each read is painted out before the next search. No generated test
+// frame aborts this way, but it is not a guarantee, which is why decoding runs in workers.
+// A single scan line is weaker evidence than two; check digits and the GS1 syntax check in
+// isWellFormed() make up for it, and the benchmark counts misreads against plain ReadBarcodes.
+ZXing::Results readMatrix(const cv::Mat& gray, const ZXing::DecodeHints& base) {
+    ZXing::DecodeHints hints = base;
+    hints.setFormats(kMatrixFormats);
+    return readBarcodes(gray, hints);
+}
+
+ZXing::Results readLinear(const cv::Mat& gray, const ZXing::DecodeHints& base, int maxReads) {
+    ZXing::Results results;
+    ZXing::DecodeHints hints = base;
+    hints.setFormats(kLinearFormats);
+    hints.setMaxNumberOfSymbols(1);
+    hints.setMinLineCount(1);
+    cv::Mat work;
+    double reach = 0.35;
+    for (int i = 0; i < maxReads; ++i) {
+        ZXing::Results found = readBarcodes(work.empty() ? gray : work, hints);
+        if (found.empty()) {
+            break;
+        }
+        if (work.empty()) {
+            work = gray.clone();
+        }
+        const ZXing::Result& result = found.front();
+        bool repeat = std::any_of(results.begin(), results.end(), [&](const ZXing::Result& r) {
+            return r.format() == result.format() && r.bytes() == result.bytes() &&
+                   isNear(r.position(), result.position());
+        });
+        // The same code again means the mask was too narrow; widen it instead of adding it.
+        reach = repeat ? reach * 2 : 0.35;
+        maskCode(work, result.position(), reach);
+        if (!repeat) {
+            results.push_back(result);
+        }
+    }
+    return results;
+}
+
+ZXing::Results readAll(const cv::Mat& gray, const ZXing::DecodeHints& base) {
+    ZXing::Results results = readMatrix(gray, base);
+    ZXing::Results linear = readLinear(gray, base, 2);
+    results.insert(results.end(), linear.begin(), linear.end());
+    return results;
+}
+
+bool sameCode(const DecodedCode& a, const DecodedCode& b) {
+    if (a.format != b.format || a.text != b.text) {
+        return false;
+    }
+    Point ca = centreOf(a.corners);
+    Point cb = centreOf(b.corners);
+    int dx = ca.x - cb.x;
+    int dy = ca.y - cb.y;
+    return dx * dx + dy * dy < 80 * 80;
+}
+
+bool covers(const CandidateRegion& region, const DecodedCode& code) {
+    Point c = centreOf(code.corners);
+    return c.x >= region.left && c.x < region.left + region.width && c.y >= region.top &&
+           c.y < region.top + region.height;
+}
+
+// One rung of the retry ladder: a name and a transform of the padded crop.
+struct RetryStep {
+    const char* name;
+    std::function<cv::Mat(const cv::Mat&)> apply;
+};
+
+const std::vector<RetryStep>& retrySteps() {
+    static const std::vector<RetryStep> steps = {
+        {"margin", [](const cv::Mat& crop) { return crop; }},
+        {"upscale",
+         [](const cv::Mat& crop) {
+             cv::Mat out;
+             cv::resize(crop, out, cv::Size(), 2.0, 2.0, cv::INTER_CUBIC);
+             return out;
+         }},
+        {"clahe",
+         [](const cv::Mat& crop) {
+             static thread_local cv::Ptr<cv::CLAHE> clahe = cv::createCLAHE(3.0, cv::Size(4, 4));
+             cv::Mat out;
+             clahe->apply(crop, out);
+             return out;
+         }},
+        {"sharpen",
+         [](const cv::Mat& crop) {
+             cv::Mat blurred;
+             cv::GaussianBlur(crop, blurred, cv::Size(0, 0), 2.0);
+             cv::Mat out;
+             cv::addWeighted(crop, 2.0, blurred, -1.0, 0, out);
+             return out;
+         }},
+        {"invert",
+         [](const cv::Mat& crop) {
+             cv::Mat out;
+             cv::bitwise_not(crop, out);
+             return out;
+         }},
+    };
+    return steps;
+}
+
+// Crops a region with a margin around it and pads it with a quiet zone the colour of its
+// brightest tenth, so that a symbol cut close by the region finder still has a quiet zone.
+cv::Mat paddedCrop(const cv::Mat& gray, const CandidateRegion& region, CropMapping& mapping) {
+    int margin = std::max(8, std::max(region.width, region.height) / 6);
+    cv::Rect bounds(region.left - margin, region.top - margin, region.width + 2 * margin,
+                    region.height + 2 * margin);
+    bounds &= cv::Rect(0, 0, gray.cols, gray.rows);
+    cv::Mat crop = gray(bounds);
+
+    double low = 0;
+    double high = 0;
+    cv::minMaxLoc(crop, &low, &high);
+    int pad = std::max(6, std::min(bounds.width, bounds.height) / 10);
+    cv::Mat padded;
+    cv::copyMakeBorder(crop, padded, pad, pad, pad, pad, cv::BORDER_CONSTANT, cv::Scalar(high));
+
+    mapping = {bounds.x, bounds.y, pad, 1.0};
+    return padded;
+}
+
+// Adds a read unless it repeats a known code or is not well-formed. Returns true when added.
+bool addCode(FrameResult& frame, DecodedCode code, const char* method) {
+    code.method = method;
+    bool retried = std::string_view(method) != "plain";
+    bool duplicate = std::any_of(frame.codes.begin(), frame.codes.end(),
+                                 [&](const DecodedCode& c) { return sameCode(c, code); });
+    if (duplicate) {
+        return false;
+    }
+    if (!isWellFormed(code, retried)) {
+        ++frame.rejected;
+        return false;
+    }
+    frame.codes.push_back(std::move(code));
+    return true;
+}
+
+bool isKnown(const FrameResult& frame, const CandidateRegion& region) {
+    return std::any_of(frame.codes.begin(), frame.codes.end(),
+                       [&](const DecodedCode& c) { return covers(region, c); });
+}
+
+}  // namespace
+
+FrameDecoder::FrameDecoder(DecoderOptions options) : options_(options) {}
+
+FrameResult FrameDecoder::decode(const cv::Mat& image) const {
+    auto start = Clock::now();
+    FrameResult frame;
+    if (image.empty()) {
+        return frame;
+    }
+    cv::Mat gray = toGray(image);
+    auto candidates = findCodeCandidates(gray, 24, options_.maxCandidates * 2);
+    ZXing::DecodeHints hints;
+
+    for (const auto& result : readMatrix(gray, hints)) {
+        addCode(frame, toCode(result, {}), "plain");
+    }
+    for (const auto& result : readLinear(gray, hints, kMaxLinearReads)) {
+        addCode(frame, toCode(result, {}), "plain");
+    }
+    if (options_.retry) {
+        runRetryLadder(gray, candidates, hints, frame);
+    }
+
+    frame.milliseconds = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    return frame;
+}
+
+void FrameDecoder::runRetryLadder(const cv::Mat& gray,
+                                  const std::vector<CandidateRegion>& candidates,
+                                  const ZXing::DecodeHints& hints, FrameResult& frame) const {
+    auto deadline = Clock::now() + options_.retryBudget;
+    int tried = 0;
+    for (const auto& region : candidates) {
+        if (isKnown(frame, region)) {
+            continue;
+        }
+        if (tried++ >= options_.maxCandidates || Clock::now() >= deadline) {
+            frame.unreadable.push_back({region.corners});
+            continue;
+        }
+
+        CropMapping mapping;
+        cv::Mat crop = paddedCrop(gray, region, mapping);
+        bool found = false;
+        // A small crop stays upscaled for the later steps, so that CLAHE and sharpening work
+        // on modules several pixels wide.
+        cv::Mat base = crop;
+        for (const auto& step : retrySteps()) {
+            if (found || Clock::now() >= deadline) {
+                break;
+            }
+            bool upscale = std::string_view(step.name) == "upscale";
+            if (upscale && std::min(crop.cols, crop.rows) >= 320) {
+                continue;
+            }
+            cv::Mat input = step.apply(base);
+            if (upscale) {
+                base = input;
+            }
+            CropMapping stepMapping = mapping;
+            stepMapping.scale = double(input.cols) / crop.cols;
+            ++frame.retryAttempts;
+            for (const auto& result : readAll(input, hints)) {
+                found |= addCode(frame, toCode(result, stepMapping), step.name);
+            }
+        }
+        if (!found) {
+            frame.unreadable.push_back({region.corners});
+        }
+    }
+}
+
+FrameResult decodePlain(const cv::Mat& image) {
+    auto start = Clock::now();
+    FrameResult frame;
+    if (image.empty()) {
+        return frame;
+    }
+    for (const auto& result : readBarcodes(toGray(image), ZXing::DecodeHints())) {
+        frame.codes.push_back(toCode(result, {}));
+    }
+    frame.milliseconds = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    return frame;
+}
+
+}  // namespace station::vision
