@@ -150,8 +150,9 @@ def report(root, build, work, store, config):
     for job_id, order, state, attempts in query(
             store, "SELECT job_id, order_number, state, attempts FROM print_jobs ORDER BY job_id"):
         print(f"  job {job_id}: carton label for {order}, {state} after {attempts} attempt(s)")
-    received = sorted(p for p in (work / "printer").iterdir() if p.suffix == ".zpl")
-    print(f"  the printer emulator received {len(received)} label(s) in {work / 'printer'}")
+    labels = work / "printer" / "labels"
+    received = sorted(p for p in labels.iterdir() if p.suffix == ".zpl") if labels.exists() else []
+    print(f"  the printer emulator received {len(received)} label(s) in {labels}")
 
     print("\nRecall: which orders received lot 23A17?  (stationctl recall --lot 23A17)")
     sys.stdout.flush()

@@ -18,6 +18,10 @@ void setUpLogging(const std::string& level) {
     logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [%n] %v");
     spdlog::set_default_logger(logger);
     spdlog::set_level(spdlog::level::from_str(level));
+    // Components look their logger up by name; creating them here gives every line one format.
+    for (const char* component : {"scanner", "printer", "camera", "vision", "session", "store"}) {
+        componentLogger(component);
+    }
 }
 
 }  // namespace station

@@ -6,8 +6,9 @@
 namespace station {
 
 std::string formatTimestamp(std::chrono::system_clock::time_point time) {
-    auto milliseconds = std::chrono::floor<std::chrono::milliseconds>(time);
-    return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", milliseconds);
+    auto seconds = std::chrono::floor<std::chrono::seconds>(time);
+    auto milliseconds = std::chrono::duration_cast<std::chrono::milliseconds>(time - seconds);
+    return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", seconds, milliseconds.count());
 }
 
 std::string formatDate(std::chrono::year_month_day date) {

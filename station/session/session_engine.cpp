@@ -239,7 +239,7 @@ Decision SessionEngine::closeOpenOrder(const Scan& scan) {
     decision.outcome = "order_closed";
     decision.orderNumber = order->number;
     decision.printJobId = completeOrder(*order, "complete", settings_.operatorName, now);
-    decision.message = fmt::format("Order {} closed with {} units", order->number,
+    decision.message = fmt::format("Order {} closed with {} unit(s)", order->number,
                                    store_.activeLinkCount(order->number));
     openOrder_.reset();
     return decision;

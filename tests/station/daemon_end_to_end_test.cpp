@@ -116,7 +116,9 @@ max_length = 128
 
     std::vector<std::filesystem::path> receivedLabels() {
         std::vector<std::filesystem::path> labels;
-        for (const auto& entry : std::filesystem::directory_iterator(directory_ / "printer")) {
+        std::error_code error;
+        for (const auto& entry :
+             std::filesystem::directory_iterator(directory_ / "printer" / "labels", error)) {
             if (entry.path().extension() == ".zpl") {
                 labels.push_back(entry.path());
             }
@@ -212,13 +214,13 @@ TEST_F(DaemonEndToEndTest, GarbageAndOverlongScansAreRejected) {
     startEmulator();
     startDaemon(printerPort_);
     type("SO-3\r");
-    type(std::string("\x01\x02\xff\xfe\x1b[31mred\x00zz\r", 15));
+    type(std::string("\x01\x02\xff\xfe\x1b[31mred\x00zz\r", 16));
     type(std::string(500, '7') + "\r");
     type("0109506000134352172812311023A17\x1D" "21SN1\r");
     ASSERT_TRUE(waitForCount("SELECT COUNT(*) FROM links", 1))
         << readFile(directory_ / "stationd.log");
-    EXPECT_EQ(count("SELECT COUNT(*) FROM scans WHERE outcome = 'rejected'"), 1);
     std::string log = readFile(directory_ / "stationd.log");
+    EXPECT_EQ(count("SELECT COUNT(*) FROM scans WHERE outcome = 'rejected'"), 1) << log;
     EXPECT_EQ(log.find("\x1b[31m"), std::string::npos) << "raw escape sequence reached the log";
     EXPECT_TRUE(daemon_->running());
 }

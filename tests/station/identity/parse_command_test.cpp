@@ -39,7 +39,10 @@ CommandRun runParse(std::vector<std::string> arguments, const std::string& input
 
 TEST(ParseCommandTest, PrintsJsonIdentity) {
     auto run = runParse({"--json", "--today", "2026-12-04",
-                         "]d20109506000134352" "17261231" "10ABC\x1d" "21S1"});
+                         "]d20109506000134352"
+                         "17261231"
+                         "10ABC\x1d"
+                         "21S1"});
     ASSERT_EQ(run.exitCode, 0) << run.output;
     auto json = nlohmann::json::parse(run.output);
     EXPECT_EQ(json["format"], "gs1");
@@ -65,7 +68,9 @@ TEST(ParseCommandTest, PrintsJsonErrorAndExitsOne) {
 }
 
 TEST(ParseCommandTest, ReadsRawBytesFromStdin) {
-    auto run = runParse({"--json", "-"}, "[)>\x1e" "06\x1dSSER1\x1dQ2\x1e\x04\r\n");
+    auto run = runParse({"--json", "-"},
+                        "[)>\x1e"
+                        "06\x1dSSER1\x1dQ2\x1e\x04\r\n");
     ASSERT_EQ(run.exitCode, 0) << run.output;
     auto json = nlohmann::json::parse(run.output);
     EXPECT_EQ(json["format"], "iso15434");
@@ -82,15 +87,17 @@ TEST(ParseCommandTest, GsSubstituteOption) {
 }
 
 TEST(ParseCommandTest, TodayDrivesCenturyWindow) {
-    auto early = runParse({"--json", "--today", "2000-01-01", "]C11760123"});
+    auto early = runParse({"--json", "--today", "2000-01-01", "]C117601203"});
     ASSERT_EQ(early.exitCode, 0) << early.output;
     EXPECT_EQ(nlohmann::json::parse(early.output)["expiry"], "1960-12-03");
-    auto late = runParse({"--json", "--today", "2026-01-01", "]C11760123"});
+    auto late = runParse({"--json", "--today", "2026-01-01", "]C117601203"});
     EXPECT_EQ(nlohmann::json::parse(late.output)["expiry"], "2060-12-03");
 }
 
 TEST(ParseCommandTest, HumanOutputHasInterpretation) {
-    auto run = runParse({"--today", "2026-12-04", "]d20109506000134352" "17261231"});
+    auto run = runParse({"--today", "2026-12-04",
+                         "]d20109506000134352"
+                         "17261231"});
     ASSERT_EQ(run.exitCode, 0) << run.output;
     EXPECT_NE(run.output.find("gs1 (]d2)"), std::string::npos) << run.output;
     EXPECT_NE(run.output.find("(01)09506000134352 (17)261231"), std::string::npos) << run.output;
@@ -98,7 +105,9 @@ TEST(ParseCommandTest, HumanOutputHasInterpretation) {
 }
 
 TEST(ParseCommandTest, HumanErrorNamesKindAndOffset) {
-    auto run = runParse({"]d210A\x1d" "10B"});
+    auto run =
+        runParse({"]d210A\x1d"
+                  "10B"});
     EXPECT_EQ(run.exitCode, 1);
     EXPECT_NE(run.output.find("duplicate_ai at byte 7"), std::string::npos) << run.output;
 }
