@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "print/barcode.hpp"
+#include "print/embedded_text.hpp"
 #include "print/zpl_escape.hpp"
 #include "print/zpl_geometry.hpp"
 
@@ -17,7 +18,7 @@ namespace station::print {
 
 namespace {
 
-#include "print/builtin_templates.inc"
+#include "print/builtin_templates.inc"  // kBuiltinTemplates
 
 const std::set<std::string, std::less<>> kLabelFields = {
     "order",    "customer_ref",   "station",      "operator", "date", "unit_count",
