@@ -6,8 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <string>
+#include <variant>
 #include <vector>
 
+#include "vision/decoder_process.hpp"
 #include "vision/frame_decoder.hpp"
 
 namespace station::vision {
@@ -42,8 +44,36 @@ void printText(const std::string& file, const FrameResult& result) {
     }
 }
 
+// Decodes in a worker process like the daemon does, so that an image that crashes the decoder
+// costs one error line, not the whole run. Without the worker it decodes in this process.
+class ImageDecoder {
+public:
+    ImageDecoder() {
+        auto path = defaultDecoderPath();
+        std::error_code error;
+        if (std::filesystem::exists(path, error)) {
+            process_ = std::make_unique<DecoderProcess>(DecoderProcessOptions{.executable = path});
+        }
+    }
+
+    // Returns the result, or an error message when the worker failed on the image.
+    std::variant<FrameResult, std::string> decode(const cv::Mat& gray) {
+        if (!process_) {
+            return FrameDecoder().decode(gray);
+        }
+        DecodeOutcome outcome = process_->decode(gray);
+        if (outcome.status != DecodeOutcome::Status::Decoded) {
+            return std::string(statusName(outcome.status)) + ": " + outcome.detail;
+        }
+        return std::move(outcome.result);
+    }
+
+private:
+    std::unique_ptr<DecoderProcess> process_;
+};
+
 int runDecode(const DecodeCommandOptions& options) {
-    FrameDecoder decoder;
+    ImageDecoder decoder;
     int status = 0;
     for (const auto& file : options.images) {
         cv::Mat image = cv::imread(file, cv::IMREAD_GRAYSCALE);
@@ -53,7 +83,13 @@ int runDecode(const DecodeCommandOptions& options) {
             status = 1;
             continue;
         }
-        FrameResult result = decoder.decode(image);
+        auto decoded = decoder.decode(image);
+        if (auto* error = std::get_if<std::string>(&decoded)) {
+            std::cerr << "Failed to decode image " << file << ": " << *error << '\n';
+            status = 1;
+            continue;
+        }
+        const FrameResult& result = std::get<FrameResult>(decoded);
         if (options.json) {
             std::cout << toJson(file, result).dump() << '\n';
         } else {
