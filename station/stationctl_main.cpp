@@ -8,7 +8,10 @@
 #include <iostream>
 
 #include "config/station_config.hpp"
+#include "print/label_command.hpp"
 #include "station/cli/store_commands.hpp"
+#include "station/identity/parse_command.hpp"
+#include "vision/decode_command.hpp"
 
 namespace {
 
@@ -50,6 +53,9 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "stationctl 0.1.0");
 
     station::cli::addStoreCommands(app, [options] { return resolveStorePath(*options); });
+    station::identity::addParseCommand(app);
+    station::print::addLabelCommands(app);
+    station::vision::addDecodeCommand(app);
 
     try {
         app.parse(argc, argv);
