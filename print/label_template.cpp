@@ -496,8 +496,17 @@ std::vector<Node> Parser::parse() {
         if (close == std::string_view::npos) {
             fail(lineAt(open), "'{{' without a closing '}}'");
         }
-        handleTag(trim(text_.substr(open + 2, close - open - 2)), lineAt(open));
+        const std::string_view tag = trim(text_.substr(open + 2, close - open - 2));
+        handleTag(tag, lineAt(open));
         pos = close + 2;
+
+        // A block tag alone on its line takes its line break with it, so blocks leave no
+        // blank lines in the output.
+        const bool isBlockTag = !tag.empty() && (tag[0] == '#' || tag[0] == '/');
+        const bool startsLine = open == 0 || text_[open - 1] == '\n';
+        if (isBlockTag && startsLine && pos < text_.size() && text_[pos] == '\n') {
+            ++pos;
+        }
     }
     finish();
     std::vector<Node> nodes = std::move(stack_.front().nodes);
@@ -602,11 +611,18 @@ std::string LabelTemplate::Impl::value(const Context& context, const std::string
 
 void LabelTemplate::Impl::renderBarcode(const Node& node, Context& context) const {
     const BarcodeSpec& spec = node.barcode;
+    // ^BY and ^BQ accept module sizes 1 to 10 (ZPL II Programming Guide), so scaling up
+    // stops there; ^BX takes any size.
     BarcodeSize size = spec.size;
+    const bool moduleLimited =
+        spec.kind != BarcodeKind::DataMatrix && spec.kind != BarcodeKind::Gs1DataMatrix;
     size.moduleDots =
         static_cast<unsigned>(context.geometry.scale(static_cast<int>(size.moduleDots)));
     size.heightDots =
         static_cast<unsigned>(context.geometry.scale(static_cast<int>(size.heightDots)));
+    if (moduleLimited) {
+        size.moduleDots = std::min(size.moduleDots, 10u);
+    }
 
     std::vector<Gs1Element> elements;
     for (const auto& source : spec.ais) {
