@@ -1,0 +1,15 @@
+// Fuzzes ISO/IEC 15434 messages: the input follows the "[)>" RS header.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "fuzz_checks.hpp"
+#include "station/identity/identity.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    using namespace station::identity;
+    std::string scan = "[)>\x1e";
+    scan.append(reinterpret_cast<const char*>(data), size);
+    fuzz::checkResult(parseScan(scan, "]d1", fuzz::fuzzOptions()), scan);
+    return 0;
+}
