@@ -1,7 +1,10 @@
 #include "station/identity/plain_code.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <regex>
+#include <unordered_map>
+#include <variant>
 
 #include "station/identity/check_digits.hpp"
 #include "station/identity/parse_support.hpp"
@@ -16,6 +19,31 @@ std::string quoted(std::string_view value) {
 
 bool isDigit(char c) {
     return c >= '0' && c <= '9';
+}
+
+// A compiled pattern, or the compiler's message when the pattern is invalid.
+using CompiledPattern = std::variant<std::shared_ptr<const std::regex>, std::string>;
+
+// Compiles `pattern` once per thread. Compiling costs tens of microseconds, far more than
+// matching a serial, and the patterns come from the configuration, so they rarely change.
+const CompiledPattern& compilePattern(const std::string& pattern) {
+    constexpr std::size_t kMaxCachedPatterns = 256;
+    thread_local std::unordered_map<std::string, CompiledPattern> cache;
+
+    if (auto it = cache.find(pattern); it != cache.end()) {
+        return it->second;
+    }
+    if (cache.size() >= kMaxCachedPatterns) {
+        cache.clear();
+    }
+
+    CompiledPattern compiled;
+    try {
+        compiled = std::make_shared<const std::regex>(pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error& error) {
+        compiled = std::string{error.what()};
+    }
+    return cache.emplace(pattern, std::move(compiled)).first->second;
 }
 
 }  // namespace
@@ -64,17 +92,17 @@ ParseResult parsePlainCode(std::string_view content, std::size_t offset, std::st
     }
 
     for (const auto& pattern : options.serialPatterns) {
-        try {
-            std::regex expression{pattern.regex, std::regex::ECMAScript};
-            if (std::regex_match(content.begin(), content.end(), expression)) {
-                identity.matchingSkus.push_back(pattern.sku);
-            }
-        } catch (const std::regex_error& error) {
+        const auto& compiled = compilePattern(pattern.regex);
+        if (const auto* message = std::get_if<std::string>(&compiled)) {
             return makeError("invalid_pattern",
                              "Serial pattern " + quoted(pattern.regex) + " of SKU " +
                                  quoted(pattern.sku) + " is not a valid regular expression: " +
-                                 error.what() + "; fix it in the configuration",
+                                 *message + "; fix it in the configuration",
                              offset);
+        }
+        const auto& expression = *std::get<std::shared_ptr<const std::regex>>(compiled);
+        if (std::regex_match(content.begin(), content.end(), expression)) {
+            identity.matchingSkus.push_back(pattern.sku);
         }
     }
     if (identity.matchingSkus.empty()) {

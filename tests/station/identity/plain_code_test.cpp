@@ -95,3 +95,23 @@ TEST(PlainCodeTest, OverlongCodeIsRejected) {
 
 }  // namespace
 }  // namespace station::identity
+
+namespace station::identity {
+namespace {
+
+TEST(PlainCodeTest, RepeatedParsesUseSamePatternResults) {
+    ParseOptions valid = optionsWithPatterns();
+    ParseOptions invalid;
+    invalid.serialPatterns = {{"SKU-1", "(unclosed"}};
+    for (int i = 0; i < 3; ++i) {
+        auto accepted = parseScan("CH-AB123456", "]C0", valid);
+        ASSERT_TRUE(accepted.ok()) << accepted.error().message;
+        EXPECT_EQ(accepted.identity().sku, "SKU-CHARGER");
+        auto rejected = parseScan("X", "]C0", invalid);
+        ASSERT_FALSE(rejected.ok());
+        EXPECT_EQ(rejected.error().kind, "invalid_pattern");
+    }
+}
+
+}  // namespace
+}  // namespace station::identity
