@@ -29,7 +29,8 @@ struct FileDescriptor {
 
 SendResult writeDevice(const config::PrinterConfig& config, const std::string& description,
                        const std::string& zpl) {
-    FileDescriptor device(::open(config.device.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC));
+    FileDescriptor device(
+        ::open(config.device.c_str(), O_RDWR | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
     if (device.fd < 0) {
         return {SendResult::Outcome::FailedBeforeSend, 0,
                 fmt::format("{}: failed to open {}: {}; check that the printer is plugged in and "
@@ -50,7 +51,8 @@ SendResult writeDevice(const config::PrinterConfig& config, const std::string& d
 
 PrinterStatus askDevice(const config::PrinterConfig& config, const std::string& description,
                         StatusRequest request) {
-    FileDescriptor device(::open(config.device.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC));
+    FileDescriptor device(
+        ::open(config.device.c_str(), O_RDWR | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
     if (device.fd < 0) {
         return PrinterStatus::notReady(PrinterStatus::Problem::Unreachable,
                                        fmt::format("{}: failed to open {}: {}", description,
