@@ -1,10 +1,15 @@
 #include "station/identity/check_digits.hpp"
 
+#include <iterator>
 #include <string>
 
 namespace station::identity {
 
 namespace {
+
+constexpr std::string_view kCset82 =
+    "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
+constexpr std::string_view kCset32 = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
 constexpr std::string_view kHibcCharacters = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-. $/+%";
 
@@ -58,6 +63,40 @@ std::optional<char> hibcCheckCharacter(std::string_view data) {
         sum += value;
     }
     return kHibcCharacters[static_cast<std::size_t>(sum % 43)];
+}
+
+std::optional<std::string> gs1CheckCharacterPair(std::string_view data) {
+    // The first 97 primes cover the longest AI value.
+    constexpr int kPrimes[] = {2,   3,   5,   7,   11,  13,  17,  19,  23,  29,  31,  37,  41,  43,
+                               47,  53,  59,  61,  67,  71,  73,  79,  83,  89,  97,  101, 103, 107,
+                               109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167, 173, 179, 181,
+                               191, 193, 197, 199, 211, 223, 227, 229, 233, 239, 241, 251, 257, 263,
+                               269, 271, 277, 281, 283, 293, 307, 311, 313, 317, 331, 337, 347, 349,
+                               353, 359, 367, 373, 379, 383, 389, 397, 401, 409, 419, 421, 431, 433,
+                               439, 443, 449, 457, 461, 463, 467, 479, 487, 491, 499, 503, 509};
+    if (data.empty() || data.size() > std::size(kPrimes)) {
+        return std::nullopt;
+    }
+
+    int sum = 0;
+    for (std::size_t i = 0; i < data.size(); ++i) {
+        auto value = kCset82.find(data[i]);
+        if (value == std::string_view::npos) {
+            return std::nullopt;
+        }
+        sum += static_cast<int>(value) * kPrimes[data.size() - 1 - i];
+    }
+    sum %= 1021;
+    return std::string{kCset32[static_cast<std::size_t>(sum >> 5)],
+                       kCset32[static_cast<std::size_t>(sum & 31)]};
+}
+
+bool hasValidGs1CheckCharacterPair(std::string_view keyWithPair) {
+    if (keyWithPair.size() < 3) {
+        return false;
+    }
+    auto expected = gs1CheckCharacterPair(keyWithPair.substr(0, keyWithPair.size() - 2));
+    return expected && *expected == keyWithPair.substr(keyWithPair.size() - 2);
 }
 
 bool hasValidIbanCheck(std::string_view iban) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace station::identity {
@@ -21,6 +22,17 @@ int hibcCharacterValue(char c);
 // Computes the HIBC mod 43 check character over `data` (ANSI/HIBC 2.6, section on the check
 // character). Returns nothing when `data` holds a character outside the mod 43 set.
 std::optional<char> hibcCheckCharacter(std::string_view data);
+
+// Computes the two check characters of a GS1 alphanumeric key such as a GMN (GS1 General
+// Specifications, "Check character calculation (for alphanumeric keys)"): CSET 82 values
+// weighted by increasing primes from the right, modulo 1021, split into two CSET 32
+// characters. Returns nothing for an empty `data`, a character outside CSET 82, or more than
+// 97 characters.
+std::optional<std::string> gs1CheckCharacterPair(std::string_view data);
+
+// Returns true when the last two characters of `keyWithPair` are the check character pair of
+// the characters before them.
+bool hasValidGs1CheckCharacterPair(std::string_view keyWithPair);
 
 // Returns true when the IBAN in `iban` passes the ISO 13616 mod 97 check.
 bool hasValidIbanCheck(std::string_view iban);

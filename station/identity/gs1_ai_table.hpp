@@ -39,7 +39,7 @@ enum class Gs1Rule {
     Hyphen,          // the single character '-'
     Slash,           // the single character '/'
     Iban,            // ISO 13616 mod 97
-    CheckPair,       // two GMN check characters (not verified, see gs1_ai_table.cpp)
+    CheckPair,       // two check characters of an alphanumeric key (GMN)
 };
 
 struct Gs1Component {

@@ -69,10 +69,20 @@ std::optional<std::pair<std::string_view, std::string>> checkRule(
         case Gs1Rule::None:
         case Gs1Rule::CountryNumeric:
         case Gs1Rule::Currency:
-        // TODO: verify the GMN check character pair (ISO/IEC 7064 style, mod 1021); until then
-        // a mistyped GMN or MUDI in AI 8013 or 8014 is accepted.
-        case Gs1Rule::CheckPair:
             return std::nullopt;
+        case Gs1Rule::CheckPair: {
+            if (hasValidGs1CheckCharacterPair(part)) {
+                return std::nullopt;
+            }
+            if (part.size() < 3) {
+                return Failure{"value_too_short",
+                               "expected at least one character and the two check characters"};
+            }
+            auto expected = gs1CheckCharacterPair(part.substr(0, part.size() - 2));
+            return Failure{"bad_check_digit",
+                           "check character pair " + std::string{part.substr(part.size() - 2)} +
+                               " is wrong; expected " + expected.value_or("none (invalid data)")};
+        }
         case Gs1Rule::CheckDigit:
             if (!hasValidGs1CheckDigit(part)) {
                 auto expected = gs1CheckDigit(part.substr(0, part.size() - 1));

@@ -45,6 +45,16 @@ TEST(CheckDigitsTest, HibcCheckCharacterIsSumModulo43) {
     EXPECT_FALSE(hibcCheckCharacter("+a").has_value());
 }
 
+TEST(CheckDigitsTest, GmnCheckCharacterPair) {
+    // The GMN example of the GS1 General Specifications.
+    EXPECT_EQ(gs1CheckCharacterPair("1987654Ad4X4bL5ttr2310c"), "2K");
+    EXPECT_TRUE(hasValidGs1CheckCharacterPair("1987654Ad4X4bL5ttr2310c2K"));
+    EXPECT_FALSE(hasValidGs1CheckCharacterPair("1987654Ad4X4bL5ttr2310cXK"));
+    EXPECT_FALSE(hasValidGs1CheckCharacterPair("1987654Ad4X4bL5ttr2310c2X"));
+    EXPECT_FALSE(hasValidGs1CheckCharacterPair("2K"));
+    EXPECT_FALSE(gs1CheckCharacterPair("AB CD").has_value());
+}
+
 TEST(CheckDigitsTest, IbanMod97) {
     EXPECT_TRUE(hasValidIbanCheck("GB82WEST12345698765432"));
     EXPECT_FALSE(hasValidIbanCheck("GB82WEST12345698765433"));

@@ -212,6 +212,11 @@ std::string validValue(const Gs1AiDefinition& ai) {
             case Gs1Rule::Iban:
                 part = "GB82WEST12345698765432";
                 break;
+            case Gs1Rule::CheckPair: {
+                std::string data(length - 2, 'A');
+                part = data + *gs1CheckCharacterPair(data);
+                break;
+            }
             case Gs1Rule::PercentEncoded:
                 part = "A%2F" + std::string(length - 4, 'b');
                 break;

@@ -199,6 +199,8 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"BadPercentEncoding", "4300ACME%2", "invalid_value", 4, "hex"},
         ErrorCase{"BadIban", "8007GB82WEST12345698765433", "bad_check_digit", 4, "IBAN"},
         ErrorCase{"NegativeTemperatureMarker", "4330001234+", "invalid_value", 10, "'-'"},
+        ErrorCase{"BadGmnCheckPair", "80131987654Ad4X4bL5ttr2310cXK", "bad_check_digit", 4,
+                  "expected 2K"},
         ErrorCase{"AmbiguousWithoutGs",
                   "0109506000134352"
                   "10ABC21XYZ",
@@ -211,6 +213,11 @@ TEST(Gs1ElementStringTest, DuplicateWithSameValueIsAccepted) {
         "10A");
     ASSERT_TRUE(result.ok()) << result.error().message;
     EXPECT_EQ(result.identity().elements.size(), 2u);
+}
+
+TEST(Gs1ElementStringTest, GmnWithValidCheckPairIsAccepted) {
+    auto result = parseGs1("80131987654Ad4X4bL5ttr2310c2K");
+    ASSERT_TRUE(result.ok()) << result.error().message;
 }
 
 TEST(Gs1ElementStringTest, IbanWithValidCheckIsAccepted) {
