@@ -18,6 +18,7 @@ public:
 
     const std::string& description() const override { return description_; }
     void send(std::string zpl, std::function<void(SendResult)> done) override;
+    using PrinterTransport::queryStatus;
     void queryStatus(StatusRequest request, std::function<void(PrinterStatus)> done) override;
 
 private:

@@ -108,6 +108,9 @@ public:
     ~ClaimedPrinter() {
         if (handle_ != nullptr) {
             libusb_release_interface(handle_, info_.interfaceNumber);
+            if (detached_) {
+                libusb_attach_kernel_driver(handle_, info_.interfaceNumber);
+            }
             libusb_close(handle_);
         }
         for (libusb_device* device : devices_) {
@@ -141,7 +144,18 @@ public:
             handle_ = nullptr;
             return fmt::format("failed to open {}: {}", identity, libusb_strerror(result));
         }
-        libusb_set_auto_detach_kernel_driver(handle_, 1);
+        // The usblp driver holds printer interfaces. It is detached only when it is bound, and
+        // bound again on release, so /dev/usb/lpN comes back after the station lets go.
+        if (libusb_kernel_driver_active(handle_, info_.interfaceNumber) == 1) {
+            if (const int result = libusb_detach_kernel_driver(handle_, info_.interfaceNumber);
+                result != 0) {
+                return fmt::format(
+                    "failed to detach the kernel driver from interface {} of {}: "
+                    "{}",
+                    info_.interfaceNumber, identity, libusb_strerror(result));
+            }
+            detached_ = true;
+        }
         if (const int result = libusb_claim_interface(handle_, info_.interfaceNumber);
             result != 0) {
             libusb_close(handle_);
@@ -199,6 +213,7 @@ private:
     std::vector<libusb_device*> devices_;
     libusb_device_handle* handle_ = nullptr;
     UsbPrinterInfo info_;
+    bool detached_ = false;
 };
 
 SendResult sendLabel(const config::PrinterConfig& config, const std::string& description,
@@ -261,6 +276,11 @@ std::vector<UsbPrinterInfo> findUsbPrinters(std::uint16_t vendorId,
     }
     ContextPtr context(raw);
     return listPrinters(context.get(), vendorId, productId, nullptr);
+}
+
+std::string tryClaimUsbPrinter(const config::PrinterConfig& config) {
+    ClaimedPrinter printer;
+    return printer.open(config);
 }
 
 LibusbTransport::LibusbTransport(boost::asio::io_context& io, const config::PrinterConfig& config)

@@ -31,6 +31,10 @@ std::vector<UsbPrinterInfo> findUsbPrinters(std::uint16_t vendorId,
                                             std::optional<std::uint16_t> productId,
                                             std::string& error);
 
+// Opens and claims the printer the configuration names, then releases it. Returns an empty
+// string on success or the reason it failed; for diagnostics and tests.
+std::string tryClaimUsbPrinter(const config::PrinterConfig& config);
+
 // A USB printer through libusb: ZPL goes out on the printer interface's bulk OUT endpoint and
 // status answers come back on bulk IN. The device is found by vendor id (Zebra, 0x0a5f, unless
 // configured) and optional product id, opened and claimed for each label and status query,
@@ -42,6 +46,7 @@ public:
 
     const std::string& description() const override { return description_; }
     void send(std::string zpl, std::function<void(SendResult)> done) override;
+    using PrinterTransport::queryStatus;
     void queryStatus(StatusRequest request, std::function<void(PrinterStatus)> done) override;
 
 private:

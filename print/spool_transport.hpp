@@ -20,6 +20,7 @@ public:
 
     const std::string& description() const override { return description_; }
     void send(std::string zpl, std::function<void(SendResult)> done) override;
+    using PrinterTransport::queryStatus;
     // Ready when the folder exists and is writable; there is no printer to ask.
     void queryStatus(StatusRequest request, std::function<void(PrinterStatus)> done) override;
 

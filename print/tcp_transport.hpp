@@ -23,6 +23,7 @@ public:
 
     const std::string& description() const override;
     void send(std::string zpl, std::function<void(SendResult)> done) override;
+    using PrinterTransport::queryStatus;
     void queryStatus(StatusRequest request, std::function<void(PrinterStatus)> done) override;
 
     // How long the next connect waits because earlier connects failed.

@@ -1,0 +1,94 @@
+// The libusb transport against an emulated Zebra printer: umockdev provides the sysfs entry,
+// the descriptors and /dev/bus/usb/001/002 (tests/print/data/zebra_printer.umockdev), and
+// answers the usbdevfs claim and release requests (zebra_printer.ioctl). Bulk transfers are
+// not emulated there, so sending stops after the claim; the bytes on the wire are covered by
+// the emulator tests over TCP, which share the status parser.
+//
+// This binary runs under umockdev-run (see tests/print/CMakeLists.txt).
+
+#include "print/libusb_transport.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <cstdlib>
+
+#include "tests/print/transport_test_support.hpp"
+
+namespace station::print {
+namespace {
+
+class LibusbTransportTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ASSERT_NE(std::getenv("UMOCKDEV_DIR"), nullptr)
+            << "run this test under umockdev-run with tests/print/data/zebra_printer.umockdev";
+    }
+};
+
+config::PrinterConfig usbConfig() {
+    config::PrinterConfig config;
+    config.name = "usb";
+    config.kind = config::PrinterKind::Libusb;
+    config.writeTimeout = std::chrono::milliseconds(500);
+    config.statusTimeout = std::chrono::milliseconds(300);
+    return config;
+}
+
+TEST_F(LibusbTransportTest, EnumerationFindsZebraPrinter) {
+    std::string error;
+    const auto printers = findUsbPrinters(kZebraVendorId, std::nullopt, error);
+    EXPECT_TRUE(error.empty()) << error;
+    ASSERT_EQ(printers.size(), 1u);
+    EXPECT_EQ(printers[0].productId, 0x0181);
+    EXPECT_EQ(printers[0].path, "1-2");
+    EXPECT_EQ(printers[0].interfaceNumber, 0);
+    EXPECT_EQ(printers[0].bulkOut, 0x01);
+    EXPECT_EQ(printers[0].bulkIn, 0x82);
+}
+
+TEST_F(LibusbTransportTest, OtherVendorIsNotListed) {
+    std::string error;
+    EXPECT_TRUE(findUsbPrinters(0x1234, std::nullopt, error).empty());
+    EXPECT_TRUE(findUsbPrinters(kZebraVendorId, 0x9999, error).empty());
+}
+
+TEST_F(LibusbTransportTest, PrinterInterfaceIsClaimed) {
+    auto config = usbConfig();
+    config.productId = 0x0181;
+    EXPECT_EQ(tryClaimUsbPrinter(config), "");
+}
+
+TEST_F(LibusbTransportTest, ConfiguredIdsSelectDevice) {
+    auto config = usbConfig();
+    config.vendorId = 0x0a5f;
+    config.productId = 0x0999;
+    const std::string error = tryClaimUsbPrinter(config);
+    EXPECT_NE(error.find("product id 0999"), std::string::npos) << error;
+}
+
+TEST_F(LibusbTransportTest, SendReachesBulkTransfer) {
+    boost::asio::io_context io;
+    LibusbTransport transport(io, usbConfig());
+
+    const auto result = test::sendAndWait(io, transport, "^XA^XZ");
+    ASSERT_TRUE(result);
+    // The claim succeeded, so the failure is the emulated device's missing bulk endpoint,
+    // before any byte: safe to retry.
+    EXPECT_NE(result->error.find("bulk transfer failed after 0 of 6 bytes"), std::string::npos)
+        << result->error;
+    EXPECT_EQ(result->outcome, SendResult::Outcome::FailedBeforeSend);
+}
+
+TEST_F(LibusbTransportTest, NoStatusAnswerIsNotReady) {
+    boost::asio::io_context io;
+    LibusbTransport transport(io, usbConfig());
+
+    const auto status = test::statusAndWait(io, transport);
+    ASSERT_TRUE(status);
+    EXPECT_FALSE(status->ready());
+    EXPECT_TRUE(status->has(PrinterStatus::Problem::NoAnswer)) << status->summary();
+}
+
+}  // namespace
+}  // namespace station::print
