@@ -40,6 +40,10 @@ enum class Gs1Rule {
     Slash,           // the single character '/'
     Iban,            // ISO 13616 mod 97
     CheckPair,       // two check characters of an alphanumeric key (GMN)
+    NonZero,         // a number other than 0 (the dimensions of AI 8001)
+    Winding,         // 0, 1 or 9 (winding direction of AI 8001)
+    PieceOfTotal,    // NNTT: piece NN of TT, both non-zero and NN <= TT
+    NoZeroPrefix,    // no leading 0 unless the value is "0"
 };
 
 struct Gs1Component {
@@ -63,7 +67,7 @@ struct Gs1AiDefinition {
     bool predefinedLength = false;
     // True for AIs whose last digit gives the number of decimal places (31nn-36nn, 390n-395n).
     bool lastDigitIsDecimalPoint = false;
-    // True for AIs that carry a date the DD = 00 rule applies to (15, 16, 17).
+    // True for AIs whose date may have DD = 00 (11, 12, 13, 15, 16, 17, 4324, 4325).
     bool zeroDayAllowed = false;
 };
 

@@ -16,30 +16,33 @@ std::string quoted(std::string_view value) {
     return "\"" + escapeForMessage(value) + "\"";
 }
 
-// A primary key and the key qualifiers that may follow it in the path, in their required
-// order. Alternatives at one position are separated by '|', as 21|235 for GTIN.
+// A primary key and the key qualifiers that may follow it in the path. Each sequence lists
+// qualifiers in their required order, and any of them may be left out. For GTIN the
+// sequences are 22, 10, 21 or 235 alone.
 struct PrimaryKey {
     std::string_view ai;
-    std::vector<std::string_view> qualifiers;
+    std::vector<std::vector<std::string_view>> sequences;
 };
 
-// The key qualifier table of the GS1 Digital Link standard 1.2, section 4.
+// The primary keys and key qualifiers of the GS1 Digital Link standard, as the "dlpkey" keys
+// of the GS1 Barcode Syntax Dictionary list them.
 const std::vector<PrimaryKey>& primaryKeys() {
     static const std::vector<PrimaryKey> keys = {
-        {"01", {"22", "10", "21|235"}},
-        {"8006", {"22", "10", "21"}},
-        {"8010", {"8011"}},
-        {"414", {"254|7040"}},
-        {"417", {"7040"}},
-        {"8017", {"8019"}},
-        {"8018", {"8019"}},
+        {"01", {{"22", "10", "21"}, {"235"}}},
+        {"8006", {{"22", "10", "21"}}},
+        {"8010", {{"8011"}}},
+        {"414", {{"254"}, {"7040"}}},
+        {"415", {{"8020"}}},
+        {"417", {{"7040"}}},
+        {"8004", {{"7040"}}},
+        {"8017", {{"8019"}}},
+        {"8018", {{"8019"}}},
         {"00", {}},
         {"253", {}},
         {"255", {}},
         {"401", {}},
         {"402", {}},
         {"8003", {}},
-        {"8004", {}},
         {"8013", {}},
     };
     return keys;
@@ -54,15 +57,24 @@ const PrimaryKey* findPrimaryKey(std::string_view ai) {
     return nullptr;
 }
 
-bool alternativeMatches(std::string_view alternatives, std::string_view ai) {
-    while (!alternatives.empty()) {
-        auto bar = alternatives.find('|');
-        if (alternatives.substr(0, bar) == ai) {
+bool isQualifierOf(const PrimaryKey& key, std::string_view ai) {
+    for (const auto& sequence : key.sequences) {
+        if (std::find(sequence.begin(), sequence.end(), ai) != sequence.end()) {
             return true;
         }
-        alternatives = bar == std::string_view::npos ? "" : alternatives.substr(bar + 1);
     }
     return false;
+}
+
+std::string describeSequences(const PrimaryKey& key) {
+    std::string text;
+    for (const auto& sequence : key.sequences) {
+        text += text.empty() ? "" : " or ";
+        for (std::size_t i = 0; i < sequence.size(); ++i) {
+            text += (i == 0 ? "" : ", ") + std::string{sequence[i]};
+        }
+    }
+    return text.empty() ? "none" : text;
 }
 
 bool isUnreservedOrAllowed(char c) {
@@ -169,18 +181,24 @@ private:
 
     bool qualifiersInOrder(const PrimaryKey& key, const std::vector<Segment>& segments,
                            std::size_t first) const {
-        std::size_t next = 0;
-        for (std::size_t j = first; j < segments.size(); j += 2) {
-            while (next < key.qualifiers.size() &&
-                   !alternativeMatches(key.qualifiers[next], segments[j].text)) {
+        if (first >= segments.size()) {
+            return true;
+        }
+        for (const auto& sequence : key.sequences) {
+            std::size_t next = 0;
+            bool matches = true;
+            for (std::size_t j = first; j < segments.size() && matches; j += 2) {
+                while (next < sequence.size() && sequence[next] != segments[j].text) {
+                    ++next;
+                }
+                matches = next < sequence.size();
                 ++next;
             }
-            if (next == key.qualifiers.size()) {
-                return false;
+            if (matches) {
+                return true;
             }
-            ++next;
         }
-        return true;
+        return false;
     }
 
     ParseError explainMissingKey(const std::vector<Segment>& segments) const {
@@ -202,14 +220,9 @@ private:
                                      ") must be pairs of AI and value",
                                  offset_ + segments[i].offset);
             }
-            std::string allowed;
-            for (auto qualifier : key->qualifiers) {
-                allowed += (allowed.empty() ? "" : ", ") + std::string{qualifier};
-            }
             return makeError("invalid_qualifier_order",
                              "GS1 Digital Link key qualifiers after AI (" + std::string{key->ai} +
-                                 ") must be, in this order: " +
-                                 (allowed.empty() ? std::string{"none"} : allowed),
+                                 ") must be, in this order: " + describeSequences(*key),
                              offset_ + segments[i + 2].offset);
         }
         return makeError("missing_primary_key",
@@ -285,9 +298,7 @@ private:
         if (pathElementCount_ == 0) {
             return false;
         }
-        const auto* key = findPrimaryKey(parsed_.elements.front().id);
-        return std::any_of(key->qualifiers.begin(), key->qualifiers.end(),
-                           [&](std::string_view q) { return alternativeMatches(q, ai); });
+        return isQualifierOf(*findPrimaryKey(parsed_.elements.front().id), ai);
     }
 
     std::string_view content_;

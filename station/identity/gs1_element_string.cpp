@@ -167,6 +167,30 @@ std::optional<std::pair<std::string_view, std::string>> checkRule(
                 return Failure{"invalid_value", "expected '/'"};
             }
             return std::nullopt;
+        case Gs1Rule::NonZero:
+            if (toNumber(part) == 0) {
+                return Failure{"invalid_value", "expected a number other than 0"};
+            }
+            return std::nullopt;
+        case Gs1Rule::Winding:
+            if (part != "0" && part != "1" && part != "9") {
+                return Failure{"invalid_value", "expected winding direction 0, 1 or 9"};
+            }
+            return std::nullopt;
+        case Gs1Rule::PieceOfTotal: {
+            auto piece = toNumber(part.substr(0, 2));
+            auto total = toNumber(part.substr(2, 2));
+            if (piece == 0 || total == 0 || piece > total) {
+                return Failure{"invalid_value",
+                               "expected piece number and total, both non-zero, piece <= total"};
+            }
+            return std::nullopt;
+        }
+        case Gs1Rule::NoZeroPrefix:
+            if (part.size() > 1 && part.front() == '0') {
+                return Failure{"invalid_value", "expected no leading zero"};
+            }
+            return std::nullopt;
         case Gs1Rule::Iban:
             if (!hasValidIbanCheck(part)) {
                 return Failure{"bad_check_digit", "expected an IBAN that passes the mod 97 check"};
@@ -328,13 +352,17 @@ struct ExclusivePair {
     std::string_view second;
 };
 
-// Pairs that must not appear in one scan, after the invalid pairs of the GS1 General
-// Specifications section 4.14.1. 'n' stands for any digit.
+// Pairs that must not appear in one scan: the invalid pairs of the GS1 General Specifications
+// section 4.14.1, as the "ex=" keys of the GS1 Barcode Syntax Dictionary list them, and 03 (MTO
+// GTIN) with the other trade item keys. 'n' stands for any digit.
 constexpr ExclusivePair kExclusivePairs[] = {
-    {"01", "02"},   {"01", "03"},     {"02", "03"},     {"01", "37"},     {"03", "37"},
-    {"01", "8006"}, {"01", "8026"},   {"02", "8006"},   {"02", "8026"},   {"8006", "8026"},
-    {"21", "235"},  {"390n", "391n"}, {"392n", "393n"}, {"394n", "8111"}, {"395n", "8005"},
-    {"420", "421"}, {"8017", "8018"},
+    {"01", "02"},     {"01", "03"},     {"02", "03"},     {"01", "37"},     {"03", "37"},
+    {"01", "255"},    {"01", "8006"},   {"37", "8006"},   {"02", "8026"},   {"8006", "8026"},
+    {"02", "255"},    {"255", "415"},   {"255", "8006"},  {"255", "8020"},  {"255", "8026"},
+    {"21", "235"},    {"390n", "391n"}, {"390n", "394n"}, {"390n", "8111"}, {"392n", "393n"},
+    {"394n", "8111"}, {"395n", "392n"}, {"395n", "393n"}, {"395n", "8005"}, {"420", "421"},
+    {"421", "4307"},  {"422", "426"},   {"423", "426"},   {"424", "426"},   {"425", "426"},
+    {"4330", "4331"}, {"4332", "4333"}, {"8017", "8018"},
 };
 
 bool matchesPattern(std::string_view ai, std::string_view pattern) {
@@ -573,7 +601,7 @@ void applyGs1Elements(const std::vector<Element>& elements, std::chrono::year_mo
         } else if (id == "15") {
             identity.bestBefore = parseYymmdd(value, true, today);
         } else if (id == "11") {
-            identity.productionDate = parseYymmdd(value, false, today);
+            identity.productionDate = parseYymmdd(value, true, today);
         } else if (id == "30" || id == "37") {
             identity.quantity = static_cast<long long>(toNumber(value));
         }

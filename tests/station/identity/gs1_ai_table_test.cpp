@@ -137,7 +137,10 @@ TEST(Gs1AiTableTest, DecimalPointAndZeroDayFlags) {
     EXPECT_TRUE(findGs1Ai("15")->zeroDayAllowed);
     EXPECT_TRUE(findGs1Ai("16")->zeroDayAllowed);
     EXPECT_TRUE(findGs1Ai("17")->zeroDayAllowed);
-    EXPECT_FALSE(findGs1Ai("11")->zeroDayAllowed);
+    EXPECT_TRUE(findGs1Ai("11")->zeroDayAllowed);
+    EXPECT_TRUE(findGs1Ai("13")->zeroDayAllowed);
+    EXPECT_TRUE(findGs1Ai("4324")->zeroDayAllowed);
+    EXPECT_FALSE(findGs1Ai("4326")->zeroDayAllowed);
     EXPECT_FALSE(findGs1Ai("7006")->zeroDayAllowed);
 }
 
@@ -199,6 +202,9 @@ std::string validValue(const Gs1AiDefinition& ai) {
                 break;
             case Gs1Rule::LatLong:
                 part = "18000000003599999999";
+                break;
+            case Gs1Rule::Winding:
+                part = "9";
                 break;
             case Gs1Rule::Zero:
                 part = "0";

@@ -68,6 +68,18 @@ TEST(Gs1DigitalLinkTest, SkipsQualifierThatIsOptional) {
     EXPECT_EQ(result.identity().serial, "S1");
 }
 
+TEST(Gs1DigitalLinkTest, TpxIsAlternativeQualifier) {
+    auto result = parse("https://example.com/01/09506000134352/235/TPX-1");
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ(result.identity().elements.back(), (Element{"235", "TPX-1"}));
+}
+
+TEST(Gs1DigitalLinkTest, GiaiWithImporterIndex) {
+    auto result = parse("https://example.com/8004/0950600013A1/7040/1A2B");
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ(result.identity().elements.size(), 2u);
+}
+
 TEST(Gs1DigitalLinkTest, PercentDecodeHelper) {
     EXPECT_EQ(percentDecode("a%2Fb"), "a/b");
     EXPECT_FALSE(percentDecode("a%2").has_value());
@@ -96,6 +108,8 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         ErrorCase{"BadCheckDigit", "https://example.com/01/09506000134353", "bad_check_digit", 23},
         ErrorCase{"QualifiersOutOfOrder", "https://example.com/01/09506000134352/21/S/10/L",
+                  "invalid_qualifier_order", 38},
+        ErrorCase{"LotBeforeTpx", "https://example.com/01/09506000134352/10/L/235/T",
                   "invalid_qualifier_order", 38},
         ErrorCase{"NoPrimaryKey", "https://example.com/products/x", "missing_primary_key", 0},
         ErrorCase{"NoPath", "https://example.com", "missing_primary_key", 0},

@@ -59,6 +59,21 @@ TEST(Gs1ElementStringTest, ReadsProductionAndBestBeforeDates) {
               (std::chrono::year_month_day{2027y, std::chrono::February, 28d}));
 }
 
+TEST(Gs1ElementStringTest, ProductionDateMayHaveZeroDay) {
+    auto result = parseGs1("010950600013435211260400");
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ(*result.identity().productionDate,
+              (std::chrono::year_month_day{2026y, std::chrono::April, 30d}));
+}
+
+TEST(Gs1ElementStringTest, ItipPieceOfTotalAccepted) {
+    auto result = parseGs1(
+        "8006"
+        "09506000134352"
+        "0202");
+    ASSERT_TRUE(result.ok()) << result.error().message;
+}
+
 TEST(Gs1ElementStringTest, ZeroDayMeansLastDayOfLeapFebruary) {
     auto result = parseGs1("010950600013435217280200");
     ASSERT_TRUE(result.ok()) << result.error().message;
@@ -152,8 +167,33 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"BadSsccCheckDigit", "00106141411234567890", "bad_check_digit", 2, "(00)"},
         ErrorCase{"InvalidMonth", "010950600013435217261331", "invalid_date", 18, "261331"},
         ErrorCase{"FebruaryThirtieth", "010950600013435217270230", "invalid_date", 18, "(17)"},
-        ErrorCase{"ZeroDayNotAllowedForProductionDate", "010950600013435211260100", "invalid_date",
-                  18, "(11) PROD DATE"},
+        ErrorCase{"ZeroDayNotAllowedForFreezeDate", "01095060001343527006260100", "invalid_date",
+                  20, "(7006) FIRST FREEZE DATE"},
+        ErrorCase{"WindingDirectionFive",
+                  "80010010002000305"
+                  "0",
+                  "invalid_value", 16, "winding"},
+        ErrorCase{"DimensionZero",
+                  "80010000002000301"
+                  "0",
+                  "invalid_value", 4, "other than 0"},
+        ErrorCase{"PieceAboveTotal",
+                  "8006"
+                  "09506000134352"
+                  "0302",
+                  "invalid_value", 18, "piece"},
+        ErrorCase{"CpidSerialLeadingZero",
+                  "8010ABC\x1d"
+                  "8011012",
+                  "invalid_value", 12, "leading zero"},
+        ErrorCase{"GtinAndGcn",
+                  "0109506000134352"
+                  "2554000001000005",
+                  "mutually_exclusive_ai", 16, "(255)"},
+        ErrorCase{"MaxTemperatureTwice",
+                  "4330001234\x1d"
+                  "4331000100",
+                  "mutually_exclusive_ai", 11, "(4331)"},
         ErrorCase{"UnknownAi",
                   "0109506000134352"
                   "23ABC",
