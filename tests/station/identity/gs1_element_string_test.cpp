@@ -231,6 +231,10 @@ INSTANTIATE_TEST_SUITE_P(
                   "3901100\x1d"
                   "3911978100",
                   "mutually_exclusive_ai", 8, "(3911)"},
+        ErrorCase{"FullNameAndFamilyName",
+                  "7256ANN%20SMITH\x1d"
+                  "7253SMITH",
+                  "mutually_exclusive_ai", 16, "(7256)"},
         ErrorCase{"SerialAndTpx",
                   "21A\x1d"
                   "235B",
