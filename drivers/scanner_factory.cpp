@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "drivers/evdev_scanner.hpp"
 #include "drivers/serial_scanner.hpp"
 #include "drivers/stdin_scanner.hpp"
 
@@ -33,8 +34,9 @@ std::shared_ptr<ScanSource> makeShared(boost::asio::io_context& io,
             return std::make_shared<StdinScanner>(io, config, std::move(sink));
         case config::ScannerKind::Serial:
             return std::make_shared<SerialScanner>(io, config, std::move(sink));
-        case config::ScannerKind::Tcp:
         case config::ScannerKind::Evdev:
+            return std::make_shared<EvdevScanner>(io, config, std::move(sink));
+        case config::ScannerKind::Tcp:
         case config::ScannerKind::HidPos:
             break;
     }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "drivers/keyboard_layout.hpp"
+#include "drivers/scan_framer.hpp"
 
 namespace station::drivers {
 namespace {
@@ -366,6 +367,43 @@ TEST(WedgeDecoderTest, UnmappedKeysCounted) {
     decoder.key(KEY_F1, 0, out);
     EXPECT_EQ(out, "");
     EXPECT_EQ(decoder.unmappedKeys(), 1u);
+}
+
+// 1,000 scans typed back to back on a Belgian layout, GS as Alt+0029, framed at Enter: every scan
+// arrives whole and in order.
+TEST(WedgeDecoderTest, BurstOfThousandScansThroughFramer) {
+    const KeyboardLayout& be = layout("be");
+    WedgeDecoder decoder(be);
+    ScanFramer framer(FramerOptions{config::Suffix::Cr, 256, {}, false});
+    std::vector<std::string> scans;
+    const auto feed = [&](const std::vector<KeyEvent>& events) {
+        std::string bytes;
+        for (const KeyEvent& event : events) {
+            decoder.key(event.code, event.value, bytes);
+        }
+        for (Frame& frame : framer.feed(bytes)) {
+            ASSERT_EQ(frame.kind, Frame::Kind::Scan);
+            scans.push_back(std::move(frame.data));
+        }
+    };
+
+    for (int i = 0; i < 1000; ++i) {
+        for (char c : "01095060001343" + std::to_string(i) + "10LOT-" + std::to_string(i)) {
+            const Keystroke stroke = be.keystrokeFor(static_cast<char32_t>(c));
+            feed(tap(stroke.code, stroke.level));
+        }
+        feed(altCode("0029"));
+        feed(tap(be.keystrokeFor(U'2').code, be.keystrokeFor(U'2').level));
+        feed(tap(KEY_ENTER));
+    }
+
+    ASSERT_EQ(scans.size(), 1000u);
+    for (int i = 0; i < 1000; ++i) {
+        EXPECT_EQ(scans[static_cast<std::size_t>(i)], "01095060001343" + std::to_string(i) +
+                                                          "10LOT-" + std::to_string(i) +
+                                                          "\x1D"
+                                                          "2");
+    }
 }
 
 }  // namespace

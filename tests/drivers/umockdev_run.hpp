@@ -1,0 +1,38 @@
+#pragma once
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace station::drivers::test_support {
+
+// Test data shipped with the driver tests.
+inline std::filesystem::path dataDir() {
+    return std::filesystem::path(STATION_SOURCE_DIR) / "tests" / "drivers" / "data";
+}
+
+// True inside an umockdev-run testbed.
+inline bool insideUmockdev() {
+    return std::getenv("UMOCKDEV_DIR") != nullptr;
+}
+
+// Runs one test of this same executable under umockdev-run with the given options (-d, -i, -e,
+// -s ...) and returns its exit status. The child's test is named DISABLED_... so that it runs only
+// this way; its output goes to this test's output.
+inline int runUnderUmockdev(const std::vector<std::string>& options, const std::string& test,
+                            const std::string& environment = {}) {
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe");
+    // umockdev-run waits for its replay thread, which blocks when the child stops reading early.
+    std::string command = environment + " timeout -k 5 120 umockdev-run";
+    for (const std::string& option : options) {
+        command += " " + option;
+    }
+    command += " -- " + self + " --gtest_also_run_disabled_tests --gtest_filter=" + test;
+    const int status = std::system(command.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace station::drivers::test_support
