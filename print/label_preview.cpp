@@ -23,7 +23,10 @@ namespace {
 
 // Dots per millimetre for zpl-renderer-js: 8 at 203 dpi, 12 at 300, 24 at 600.
 double dotsPerMm(unsigned dpi) {
-    return dpi <= 203 ? 8.0 : dpi <= 300 ? 12.0 : 24.0;
+    if (dpi <= 203) {
+        return 8.0;
+    }
+    return dpi <= 300 ? 12.0 : 24.0;
 }
 
 std::string readAll(int fd) {

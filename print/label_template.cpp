@@ -466,7 +466,7 @@ void Parser::handleTag(std::string_view tag, int line) {
     current().push_back(std::move(node));
 }
 
-// Adds ^FH_ before each field that holds a placeholder and escapes its literal text, so the
+// Adds ^FH_ before each field that contains a placeholder and escapes its literal text, so the
 // whole field reads as the printer will decode it.
 void markEscapedFields(std::vector<Node>& nodes, const std::vector<bool>& hasPlaceholder) {
     for (auto& node : nodes) {

@@ -144,7 +144,7 @@ public:
             handle_ = nullptr;
             return fmt::format("failed to open {}: {}", identity, libusb_strerror(result));
         }
-        // The usblp driver holds printer interfaces. It is detached only when it is bound, and
+        // The usblp driver binds printer interfaces. It is detached only when it is bound, and
         // bound again on release, so /dev/usb/lpN comes back after the station lets go.
         if (libusb_kernel_driver_active(handle_, info_.interfaceNumber) == 1) {
             if (const int result = libusb_detach_kernel_driver(handle_, info_.interfaceNumber);
@@ -186,7 +186,7 @@ public:
         return sent;
     }
 
-    // Reads from bulk IN until complete(answer) or the timeout.
+    // Reads from bulk IN until complete(answer) returns true or the timeout passes.
     template <typename Complete>
     void read(std::string& answer, std::chrono::milliseconds timeout, Complete complete) {
         if (info_.bulkIn == 0) {

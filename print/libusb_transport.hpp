@@ -36,7 +36,7 @@ std::vector<UsbPrinterInfo> findUsbPrinters(std::uint16_t vendorId,
 std::string tryClaimUsbPrinter(const config::PrinterConfig& config);
 
 // A USB printer through libusb: ZPL goes out on the printer interface's bulk OUT endpoint and
-// status answers come back on bulk IN. The device is found by vendor id (Zebra, 0x0a5f, unless
+// status responses come back on bulk IN. The device is found by vendor id (Zebra, 0x0a5f, unless
 // configured) and optional product id, opened and claimed for each label and status query,
 // with the kernel's usblp driver detached while the interface is claimed.
 class LibusbTransport : public PrinterTransport {

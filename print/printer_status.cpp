@@ -62,7 +62,7 @@ void addIf(PrinterStatus& status, bool condition, PrinterStatus::Problem problem
     }
 }
 
-// Reads "ERRORS: 1 00000000 00000005" from a ~HQES answer: the flag and the low mask.
+// Reads "ERRORS: 1 00000000 00000005" from a ~HQES response: the flag and the low mask.
 std::optional<unsigned> maskAfter(std::string_view frame, std::string_view label) {
     const std::size_t at = frame.find(label);
     if (at == std::string_view::npos) {

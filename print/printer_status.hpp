@@ -11,7 +11,10 @@ namespace station::print {
 struct PrinterStatus {
     // Why a printer cannot print; empty when it is ready.
     enum class Problem {
-        NoAnswer,     // no complete answer within the status timeout: never taken as ready
+        // No complete response within the status timeout. Zebra printers send no ~HS response
+        // while media or ribbon is out, the head is open or over temperature, so this is never
+        // taken as ready.
+        NoAnswer,
         Unreachable,  // the transport could not reach the printer to ask
         PaperOut,
         RibbonOut,

@@ -84,7 +84,7 @@ public:
         asio::post(state_->io, [self = shared_from_this()] { self->resolve(); });
     }
 
-    // Arms the deadline: on expiry the socket is closed, which fails the pending operation.
+    // Arms the deadline: on expiry the socket's pending operations are cancelled, which fails them.
     void armDeadline(std::chrono::milliseconds timeout) {
         timedOut_ = false;
         timer_.expires_after(timeout);

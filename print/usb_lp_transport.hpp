@@ -10,7 +10,7 @@ class BlockingWorker;
 
 // A USB printer through the Linux usblp driver (/dev/usb/lpN). The device is opened for each
 // label and each status query, so a printer that was unplugged and plugged back in works
-// again without a restart. Status answers are read back through the same device.
+// again without a restart. Status responses are read back through the same device.
 class UsbLpTransport : public PrinterTransport {
 public:
     UsbLpTransport(boost::asio::io_context& io, const config::PrinterConfig& config);

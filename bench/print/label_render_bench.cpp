@@ -15,12 +15,11 @@ using station::print::LabelTemplate;
 
 LabelData sampleData(int units) {
     LabelData data;
-    data.fields = {{"order", "SO-88A42"},       {"customer_ref", "PO-2024-118"},
-                   {"station", "pack-3"},       {"operator", "Zoë"},
-                   {"date", "2026-12-04 14:05"}, {"reprint_reason", "torn"},
-                   {"original_job", "1207"},     {"serial", "SN10001"},
-                   {"gtin", "09501101530003"},   {"lot", "L24A"},
-                   {"expiry", "2027-03-31"}};
+    data.fields = {
+        {"order", "SO-88A42"},    {"customer_ref", "PO-2024-118"}, {"station", "pack-3"},
+        {"operator", "Zoë"},      {"date", "2026-12-04 14:05"},    {"reprint_reason", "torn"},
+        {"original_job", "1207"}, {"serial", "SN10001"},           {"gtin", "09501101530003"},
+        {"lot", "L24A"},          {"expiry", "2027-03-31"}};
     for (int i = 0; i < units; ++i) {
         data.units.push_back({{"serial", "SN1" + std::to_string(10000 + i)},
                               {"gtin", "09501101530003"},
@@ -36,8 +35,8 @@ void renderTemplate(benchmark::State& state, const char* name) {
     for (auto _ : state) {
         benchmark::DoNotOptimize(label.render(data, {}));
     }
-    state.counters["labels/s"] = benchmark::Counter(static_cast<double>(state.iterations()),
-                                                    benchmark::Counter::kIsRate);
+    state.counters["labels/s"] =
+        benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
 // The carton label written out by hand with fmt: the floor for producing the same bytes.
@@ -63,8 +62,8 @@ void formatCartonByHand(benchmark::State& state) {
         zpl += "^XZ\n";
         benchmark::DoNotOptimize(zpl);
     }
-    state.counters["labels/s"] = benchmark::Counter(static_cast<double>(state.iterations()),
-                                                    benchmark::Counter::kIsRate);
+    state.counters["labels/s"] =
+        benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
 void escapeField(benchmark::State& state) {

@@ -41,7 +41,7 @@ std::optional<ReadMode> parseReadMode(std::string_view name) {
     return std::nullopt;
 }
 
-// One client connection: reads with the emulator's mode and answers status requests.
+// One client connection: reads with the emulator's mode and responds to status requests.
 class PrinterEmulator::Session : public std::enable_shared_from_this<Session> {
 public:
     Session(PrinterEmulator& printer, tcp::socket socket)

@@ -11,10 +11,10 @@
 
 namespace station::print::emulator {
 
-// What the emulated printer reports to ~HS and ~HQES.
+// Printer state reported in ~HS and ~HQES responses.
 enum class PrinterState { Ready, PaperOut, HeadOpen, Paused, RibbonOut, Silent };
 
-// How it reads a connection.
+// Read behaviour for client connections.
 enum class ReadMode {
     Normal,
     Stall,  // accepts connections but never reads from them

@@ -32,7 +32,7 @@ const std::string kHostStatusPaperOut =
     "\x02"
     "1234,0\x03\r\n";
 
-// A pseudo-terminal in raw mode: the transport opens the device path, the test holds the
+// A pseudo-terminal in raw mode: the transport opens the device path, the test keeps the
 // other side.
 class FakeLpDevice {
 public:

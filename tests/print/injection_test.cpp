@@ -1,5 +1,5 @@
 // Injection corpus: hostile field values must render as literal text. Checked three ways: the
-// ZPL commands of a hostile label equal those of a harmless one, the printer emulator sees
+// ZPL commands of a hostile label equal those of a harmless one, the printer emulator receives
 // exactly the template's commands, and the picture shows the value as data (a QR code of
 // the value reads back byte for byte, and a marker barcode after it still prints).
 

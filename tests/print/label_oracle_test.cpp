@@ -27,7 +27,7 @@ using test::Region;
 
 // One barcode expected on a label: where it is (in dots at 203 dpi) and what it holds.
 struct ExpectedSymbol {
-    std::string what;
+    std::string description;
     Region region;
     std::string format;
     std::string symbologyIdentifier;
@@ -166,7 +166,7 @@ TEST_F(LabelOracleTest, EveryBarcodeReadsBackAsItsData) {
         const auto png = *folder_ / ("case" + std::to_string(i) + ".png");
         ASSERT_TRUE(std::filesystem::exists(png)) << oracleCase.name;
         for (const auto& expected : oracleCase.symbols) {
-            SCOPED_TRACE(oracleCase.name + ": " + expected.what);
+            SCOPED_TRACE(oracleCase.name + ": " + expected.description);
             const auto symbols = test::readBarcodes(png, expected.region);
             ASSERT_EQ(symbols.size(), 1u);
             EXPECT_EQ(symbols[0].format, expected.format);

@@ -1,6 +1,6 @@
 // The libusb transport against an emulated Zebra printer: umockdev provides the sysfs entry,
 // the descriptors and /dev/bus/usb/001/002 (tests/print/data/zebra_printer.umockdev), and
-// answers the usbdevfs claim and release requests (zebra_printer.ioctl). Bulk transfers are
+// serves the usbdevfs claim and release requests (zebra_printer.ioctl). Bulk transfers are
 // not emulated there, so sending stops after the claim; the bytes on the wire are covered by
 // the emulator tests over TCP, which share the status parser.
 //
