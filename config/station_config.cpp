@@ -235,6 +235,9 @@ void readOrders(TableReader& reader, const toml::table& table, StationConfig& co
         }
         orders.closeCode = *value;
     }
+    if (auto value = reader.string("undo_code")) {
+        orders.undoCode = *value;  // empty disables the undo code
+    }
     if (const toml::array* patterns = reader.array("serial_patterns")) {
         std::size_t index = 0;
         for (const toml::node& node : *patterns) {

@@ -46,6 +46,8 @@ struct ScannerConfig {
     std::string host;
     std::uint16_t port = 0;
     bool listen = false;  // true: the station accepts connections; false: it connects out
+    // Network readers: 0 frames scans by the suffix; 2 or 4 reads a big-endian length first.
+    unsigned lengthPrefixBytes = 0;
 
     // Keyboard wedge (evdev).
     std::string layout = "us";
@@ -92,6 +94,8 @@ struct OrdersConfig {
     // ECMAScript regular expression matched against the whole scan; a match opens that order.
     std::string numberPattern = "(SO|ORD)-?[0-9A-Z]{3,20}";
     std::string closeCode = "CLOSE";
+    // Scanning this removes the last unit linked to the open order at this station.
+    std::string undoCode = "UNDO";
     std::vector<SerialPatternConfig> serialPatterns;
 };
 

@@ -9,7 +9,7 @@ packages=(
     # Libraries the daemon links
     libboost-dev libboost-system-dev libzxing-dev libopencv-dev
     libusb-1.0-0-dev libsqlite3-dev libtomlplusplus-dev nlohmann-json3-dev
-    libspdlog-dev libfmt-dev libcli11-dev libevdev-dev libudev-dev libsystemd-dev
+    libspdlog-dev libfmt-dev libcli11-dev libevdev-dev libudev-dev libsystemd-dev libcrypt-dev
     # Tests and benchmarks
     libgtest-dev libgmock-dev libbenchmark-dev umockdev evemu-tools socat
     zint sqlite3 python3

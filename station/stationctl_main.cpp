@@ -9,6 +9,7 @@
 
 #include "config/station_config.hpp"
 #include "print/label_command.hpp"
+#include "station/cli/lead_commands.hpp"
 #include "station/cli/store_commands.hpp"
 #include "station/identity/parse_command.hpp"
 #include "vision/decode_command.hpp"
@@ -20,24 +21,27 @@ struct GlobalOptions {
     std::string configFile;
 };
 
-std::filesystem::path resolveStorePath(const GlobalOptions& options) {
-    if (!options.storePath.empty()) {
-        return options.storePath;
-    }
+station::config::StationConfig loadStationConfig(const GlobalOptions& options) {
     station::config::Environment environment;
     if (const char* stateDirectory = std::getenv("STATE_DIRECTORY")) {
         std::string first(stateDirectory);
         environment.stateDirectory = first.substr(0, first.find(':'));
     }
     environment.workingDirectory = std::filesystem::current_path();
-    if (!options.configFile.empty()) {
+    station::config::StationConfig config;
+    if (options.configFile.empty()) {
+        config = station::config::defaultConfig(environment);
+    } else {
         try {
-            return station::config::loadConfig(options.configFile, environment).storePath;
+            config = station::config::loadConfig(options.configFile, environment);
         } catch (const station::config::ConfigError& error) {
             throw CLI::RuntimeError(std::string("invalid configuration: ") + error.what(), 1);
         }
     }
-    return station::config::defaultConfig(environment).storePath;
+    if (!options.storePath.empty()) {
+        config.storePath = options.storePath;
+    }
+    return config;
 }
 
 }  // namespace
@@ -52,7 +56,11 @@ int main(int argc, char** argv) {
     app.add_option("-c,--config", options->configFile, "stationd configuration file");
     app.set_version_flag("--version", "stationctl 0.1.0");
 
-    station::cli::addStoreCommands(app, [options] { return resolveStorePath(*options); });
+    auto context = std::make_shared<station::cli::CliContext>();
+    context->config = [options] { return loadStationConfig(*options); };
+    station::cli::addStoreCommands(app, context);
+    station::cli::addLeadCommands(app, context);
+    station::cli::addMaintenanceCommands(app, context);
     station::identity::addParseCommand(app);
     station::print::addLabelCommands(app);
     station::vision::addDecodeCommand(app);

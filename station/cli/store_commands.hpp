@@ -1,16 +1,16 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-#include <filesystem>
-#include <functional>
+
+#include "station/cli/cli_context.hpp"
 
 namespace station::cli {
 
-// Returns the store path chosen by the global options (--store, --config) or the default.
-using StorePathResolver = std::function<std::filesystem::path()>;
+// Registers the commands that read the store: lookup, recall, links, jobs, journal and
+// export. They open the store read-only, so they are safe while stationd runs.
+void addStoreCommands(CLI::App& app, CliContextPtr context);
 
-// Registers the commands that read the store: lookup, recall, links. They open the store
-// read-only, so they are safe while stationd runs.
-void addStoreCommands(CLI::App& app, StorePathResolver storePath);
+// Registers backup and check, which copy and verify the store while stationd runs.
+void addMaintenanceCommands(CLI::App& app, CliContextPtr context);
 
 }  // namespace station::cli

@@ -8,15 +8,24 @@
 
 namespace station::daemon {
 
+namespace {
+
+print::RenderOptions renderOptions(const config::PrinterConfig& printer) {
+    print::RenderOptions options;
+    options.dpi = printer.dpi;
+    options.labelWidthDots = printer.labelWidthDots;
+    options.labelHeightDots = printer.labelHeightDots;
+    return options;
+}
+
+}  // namespace
+
 session::CartonLabelRenderer makeCartonLabelRenderer(const config::StationConfig& config) {
     auto carton = std::make_shared<print::LabelTemplate>(
         config.label.cartonTemplate.empty()
             ? print::LabelTemplate::builtin("carton")
             : print::LabelTemplate::fromFile(config.label.cartonTemplate));
-    print::RenderOptions options;
-    options.dpi = config.printer.dpi;
-    options.labelWidthDots = config.printer.labelWidthDots;
-    options.labelHeightDots = config.printer.labelHeightDots;
+    print::RenderOptions options = renderOptions(config.printer);
 
     return [carton, options, station = config.stationId, operatorName = config.operatorName](
                const store::Order& order, const std::vector<store::Link>& links) {
@@ -42,6 +51,28 @@ session::CartonLabelRenderer makeCartonLabelRenderer(const config::StationConfig
         fields["units"] = data.units;
         label.fieldsJson = fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         return label;
+    };
+}
+
+lead::ReprintRenderer makeReprintRenderer(const config::StationConfig& config) {
+    auto reprint = std::make_shared<print::LabelTemplate>(print::LabelTemplate::builtin("reprint"));
+    print::RenderOptions options = renderOptions(config.printer);
+    return [reprint, options](const std::string& fieldsJson, const std::string& reason,
+                              std::int64_t originalJob) {
+        nlohmann::json fields = nlohmann::json::parse(fieldsJson);
+        print::LabelData data;
+        for (const auto& [key, value] : fields.items()) {
+            if (key == "units") {
+                for (const nlohmann::json& unit : value) {
+                    data.units.push_back(unit.get<std::map<std::string, std::string>>());
+                }
+            } else if (value.is_string()) {
+                data.fields[key] = value.get<std::string>();
+            }
+        }
+        data.fields["reprint_reason"] = reason;
+        data.fields["original_job"] = std::to_string(originalJob);
+        return reprint->render(data, options);
     };
 }
 

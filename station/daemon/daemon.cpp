@@ -150,6 +150,7 @@ void Daemon::scheduleOrderImport() {
             logger("store")->error("Failed to import order files: {}", error.what());
         }
     });
+    spooler_->refresh();
     importTimer_.expires_after(kOrderImportInterval);
     importTimer_.async_wait([this](const boost::system::error_code& error) {
         if (!error) {

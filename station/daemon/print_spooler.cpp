@@ -1,5 +1,6 @@
 #include "station/daemon/print_spooler.hpp"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -65,8 +66,40 @@ void PrintSpooler::start() {
 }
 
 void PrintSpooler::enqueue(std::int64_t jobId) {
-    queue_.push_back(jobId);
+    // pump() reads each job's state from the store before sending, so a job queued twice by
+    // a race with refresh() is still sent once.
+    if (std::find(queue_.begin(), queue_.end(), jobId) == queue_.end()) {
+        queue_.push_back(jobId);
+    }
     pump();
+}
+
+void PrintSpooler::refresh() {
+    if (stopped_) {
+        return;
+    }
+    store_.post([this] {
+        std::vector<std::int64_t> queued;
+        try {
+            for (const store::PrintJob& job : store_.store().pendingPrintJobs()) {
+                if (job.state == "queued") {
+                    queued.push_back(job.jobId);
+                }
+            }
+        } catch (const std::exception& error) {
+            componentLogger("printer")->error("Failed to read queued print jobs: {}",
+                                              error.what());
+            return;
+        }
+        boost::asio::post(io_, [this, queued] {
+            for (std::int64_t jobId : queued) {
+                if (std::find(queue_.begin(), queue_.end(), jobId) == queue_.end()) {
+                    queue_.push_back(jobId);
+                }
+            }
+            pump();
+        });
+    });
 }
 
 void PrintSpooler::stop() {
@@ -119,17 +152,17 @@ void PrintSpooler::send(const store::PrintJob& job) {
 void PrintSpooler::finish(std::int64_t jobId, const print::SendResult& result) {
     using Outcome = print::SendResult::Outcome;
     std::string state = result.outcome == Outcome::Delivered ? "delivered"
-                        : result.outcome == Outcome::NotSent ? "queued"
+                        : result.outcome == Outcome::FailedBeforeSend ? "queued"
                                                              : "uncertain";
     auto logger = componentLogger("printer");
     if (result.outcome == Outcome::Delivered) {
-        logger->info("Print job {} delivered to {}", jobId, transport_->describe());
-    } else if (result.outcome == Outcome::NotSent) {
+        logger->info("Print job {} delivered to {}", jobId, transport_->description());
+    } else if (result.outcome == Outcome::FailedBeforeSend) {
         logger->warn("Print job {} not sent to {}: {}; retrying in {} ms", jobId,
-                     transport_->describe(), result.error, backoff_.count());
+                     transport_->description(), result.error, backoff_.count());
     } else {
         logger->error("Print job {} may be incomplete on {}: {}; a lead must reprint or cancel it",
-                      jobId, transport_->describe(), result.error);
+                      jobId, transport_->description(), result.error);
     }
 
     store_.post([this, jobId, state, result] {
@@ -147,7 +180,7 @@ void PrintSpooler::finish(std::int64_t jobId, const print::SendResult& result) {
                      .orderNumber = job ? job->orderNumber : std::nullopt,
                      .detailJson = nlohmann::json{{"job_id", jobId},
                                                   {"attempts", attempts},
-                                                  {"printer", transport_->describe()},
+                                                  {"printer", transport_->description()},
                                                   {"error", result.error}}
                                        .dump()});
             }

@@ -27,6 +27,9 @@ public:
     void start();
     // Queues a job that was just committed. Call on the io thread.
     void enqueue(std::int64_t jobId);
+    // Picks up queued jobs that another process added (reprints and resends from
+    // stationctl). Call on the io thread.
+    void refresh();
     void stop();
 
 private:

@@ -11,6 +11,7 @@ session::SessionSettings sessionSettings(const config::StationConfig& config) {
     settings.operatorName = config.operatorName;
     settings.orderNumberPattern = config.orders.numberPattern;
     settings.closeCode = config.orders.closeCode;
+    settings.undoCode = config.orders.undoCode;
     settings.printerName = config.printer.name;
     for (const config::SerialPatternConfig& pattern : config.orders.serialPatterns) {
         settings.serialPatterns.push_back({pattern.sku, pattern.regex});

@@ -6,7 +6,7 @@ namespace station::identity {
 
 namespace {
 
-// Reads `value` as an unsigned decimal number; returns -1 when it holds a non-digit.
+// Reads `value` as an unsigned decimal number; returns -1 when it contains a non-digit.
 int readNumber(std::string_view value) {
     if (value.empty()) {
         return -1;

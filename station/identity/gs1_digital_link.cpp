@@ -160,8 +160,8 @@ private:
             segments.pop_back();
         }
 
-        // The primary key is the first AI segment after which the rest of the path is a valid
-        // sequence of key qualifiers; everything before it is the path stem.
+        // The primary key is the first AI segment that only key qualifiers follow. Everything
+        // before it is the path stem.
         for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
             const auto* key = findPrimaryKey(segments[i].text);
             if (key == nullptr || (segments.size() - i) % 2 != 0 ||

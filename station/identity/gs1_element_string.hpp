@@ -24,10 +24,9 @@ std::optional<ParseError> validateGs1Value(const Gs1AiDefinition& ai, std::strin
                                            std::size_t offset, std::chrono::year_month_day today);
 
 // Parses a GS1 element string: AIs and values with GS (0x1D) after each variable-length
-// value. `content` has no symbology identifier; `offset` is its position in the scan. When
-// `content` has no GS at all and separators are not trusted, the string is also read by the
-// predefined-length table and every other valid split; it is accepted only when exactly one
-// reading exists. Appends to `out`.
+// value. `content` has no symbology identifier, and `offset` is its position in the scan. When
+// `content` has no GS at all and separators are not trusted, every valid split by the table's
+// lengths is tried, and the string is accepted only when exactly one exists. Appends to `out`.
 std::optional<ParseError> parseGs1ElementString(std::string_view content, std::size_t offset,
                                                 const ParseOptions& options, Gs1Elements& out);
 

@@ -156,22 +156,156 @@ Decision SessionEngine::decide(const Scan& scan, const std::string& content) {
     if (content == settings_.closeCode) {
         return closeOpenOrder(scan);
     }
+    if (!settings_.undoCode.empty() && content == settings_.undoCode) {
+        return undoLastScan(scan);
+    }
     if (std::regex_match(content, orderPattern_)) {
         return openOrderFromScan(scan, content);
     }
 
+    identity::ParseError error;
+    std::optional<identity::Identity> unit = parse(scan, content, &error);
+    if (!unit) {
+        return reject(scan, "parse_error",
+                      fmt::format("Unreadable scan ({} at byte {}): {}", error.kind, error.offset,
+                                  error.message));
+    }
+    return linkUnit(scan, *unit);
+}
+
+std::optional<identity::Identity> SessionEngine::parse(const Scan& scan,
+                                                       const std::string& content,
+                                                       identity::ParseError* error) {
     identity::ParseOptions options;
     options.gsSubstitute = settings_.gsSubstitute;
     options.today = today_();
     options.serialPatterns = settings_.serialPatterns;
     identity::ParseResult parsed = identity::parseScan(content, scan.symbology, options);
     if (!parsed) {
-        const identity::ParseError& error = parsed.error();
-        return reject(scan, "parse_error",
-                      fmt::format("Unreadable scan ({} at byte {}): {}", error.kind, error.offset,
-                                  error.message));
+        *error = parsed.error();
+        return std::nullopt;
     }
-    return linkUnit(scan, parsed.identity());
+    return parsed.identity();
+}
+
+Decision SessionEngine::undoLastScan(const Scan& scan) {
+    if (!openOrder_) {
+        return reject(scan, "nothing_to_undo", "No order is open, so there is no scan to undo");
+    }
+    store::Statement last = store_.database().prepare(
+        "SELECT l.link_id, l.gtin, l.sku, l.serial FROM links l "
+        "LEFT JOIN link_voids v ON v.link_id = l.link_id "
+        "WHERE l.order_number = ? AND l.station = ? AND v.link_id IS NULL "
+        "ORDER BY l.link_id DESC LIMIT 1");
+    last.bind(1, *openOrder_).bind(2, settings_.station);
+    if (!last.step()) {
+        return reject(scan, "nothing_to_undo",
+                      fmt::format("Order {} has no unit to undo", *openOrder_));
+    }
+    const std::int64_t linkId = last.integer(0);
+    const std::string item = !last.text(1).empty() ? last.text(1) : last.text(2);
+    const std::string serial = last.text(3);
+    const std::string now = formatTimestamp(std::chrono::system_clock::now());
+    store::Statement voidLink = store_.database().prepare(
+        "INSERT INTO link_voids (link_id, voided_at, voided_by, reason) VALUES (?, ?, ?, ?)");
+    voidLink.bind(1, linkId).bind(2, now).bind(3, settings_.operatorName).bind(4, "undo scan");
+    voidLink.run();
+
+    Decision decision;
+    decision.scanId = scan.id;
+    decision.outcome = "undone";
+    decision.orderNumber = openOrder_;
+    decision.linkId = linkId;
+    decision.message = fmt::format("Removed {}{} from order {}; take it out of the carton",
+                                   item, serial.empty() ? "" : " serial " + printableScan(serial),
+                                   *openOrder_);
+    return decision;
+}
+
+Decision SessionEngine::overrideRejectedScan(const std::string& scanId, const std::string& lead,
+                                             const std::string& reason) {
+    static const std::vector<std::string> kOverridable = {
+        "wrong_item",    "quantity_exceeded", "serial_missing",
+        "lot_missing",   "expiry_missing",    "shelf_life_too_short"};
+    if (reason.find_first_not_of(" \t") == std::string::npos) {
+        throw std::invalid_argument("An override needs a reason");
+    }
+    store::Transaction transaction = store_.begin();
+    std::optional<store::ScanRecord> record = store_.findScan(scanId);
+    if (!record) {
+        throw std::invalid_argument(fmt::format("Scan {} not found", scanId));
+    }
+    if (record->outcome != "rejected" ||
+        std::find(kOverridable.begin(), kOverridable.end(), record->reason) ==
+            kOverridable.end()) {
+        throw std::invalid_argument(fmt::format(
+            "Scan {} was {}{}; only rejections for {} can be overridden", scanId,
+            record->outcome, record->reason.empty() ? "" : " (" + record->reason + ")",
+            fmt::join(kOverridable, ", ")));
+    }
+    std::optional<store::Order> order;
+    if (record->orderNumber) {
+        order = store_.findOrder(*record->orderNumber);
+    }
+    if (!order) {
+        throw std::invalid_argument(
+            fmt::format("Scan {} was read with no order open; scan it again in its order",
+                        scanId));
+    }
+    if (order->state != "open") {
+        throw std::invalid_argument(
+            fmt::format("Order {} is {}; overrides apply to open orders only", order->number,
+                        order->state));
+    }
+
+    Scan scan;
+    scan.id = record->scanId;
+    scan.data = record->raw;
+    scan.symbology = record->symbology;
+    scan.device = record->device;
+    scan.readAt = std::chrono::system_clock::now();
+    identity::ParseError error;
+    std::optional<identity::Identity> unit = parse(scan, record->raw, &error);
+    if (!unit) {
+        throw std::invalid_argument(fmt::format("Scan {} cannot be parsed: {}", scanId,
+                                                error.message));
+    }
+
+    const std::string now = formatTimestamp(std::chrono::system_clock::now());
+    store::Link link;
+    link.scanId = scanId;
+    link.orderNumber = order->number;
+    link.gtin = unit->gtin;
+    link.sku = !unit->sku.empty() ? unit->sku : unit->partNumber;
+    link.serial = unit->serial;
+    link.lot = unit->lot;
+    if (unit->expiry) {
+        link.expiry = formatDate(*unit->expiry);
+    }
+    link.station = settings_.station;
+    link.operatorName = settings_.operatorName;
+    link.device = record->device;
+    link.scannedAt = record->readAt;
+    link.rawScan = record->raw;
+    Decision decision;
+    decision.scanId = scanId;
+    decision.outcome = "accepted";
+    decision.orderNumber = order->number;
+    decision.linkId = store_.insertLink(link, now);
+    decision.message = fmt::format("Lead {} linked {} to order {} despite {}: {}", lead,
+                                   unitName(*unit), order->number, record->reason, reason);
+    store_.appendJournal({.at = now,
+                          .station = settings_.station,
+                          .actor = lead,
+                          .event = "scan_overridden",
+                          .scanId = scanId,
+                          .orderNumber = order->number,
+                          .detailJson = Json{{"link_id", *decision.linkId},
+                                             {"rejected_for", record->reason},
+                                             {"reason", reason}}
+                                            .dump()});
+    transaction.commit();
+    return decision;
 }
 
 Decision SessionEngine::openOrderFromScan(const Scan& scan, const std::string& number) {
@@ -253,6 +387,14 @@ Decision SessionEngine::linkUnit(const Scan& scan, const identity::Identity& uni
     }
     std::optional<store::Order> order = store_.findOrder(*openOrder_);
     const std::string name = unitName(unit);
+    if (!order || order->state != "open") {
+        // A lead cancelled or closed the order from stationctl while it was open here.
+        std::string state = order ? order->state : "gone";
+        std::string number = *openOrder_;
+        openOrder_.reset();
+        return reject(scan, "order_closed",
+                      fmt::format("Order {} is {}; scan the next order number", number, state));
+    }
 
     store::Link link;
     link.scanId = scan.id;

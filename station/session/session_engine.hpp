@@ -33,6 +33,7 @@ struct SessionSettings {
     std::string operatorName;
     std::string orderNumberPattern;
     std::string closeCode;
+    std::string undoCode;
     std::string printerName;
     std::vector<identity::SerialPattern> serialPatterns;
     std::optional<char> gsSubstitute;
@@ -53,6 +54,14 @@ public:
     // Decides and records several scans in one transaction (camera bursts, replays).
     std::vector<Decision> handleScans(const std::vector<Scan>& scans);
 
+    // Links a scan that was rejected, on a lead's authority. Only rejections that a person can
+    // judge are overridable: wrong_item, quantity_exceeded, serial_missing, lot_missing,
+    // expiry_missing, shelf_life_too_short. Expired units, held units, duplicate serials and
+    // unreadable scans are not: release the hold or record a return instead. The caller has
+    // authenticated the lead. Throws std::invalid_argument when the override is not allowed.
+    Decision overrideRejectedScan(const std::string& scanId, const std::string& lead,
+                                  const std::string& reason);
+
     const std::optional<std::string>& openOrder() const { return openOrder_; }
 
     // Local calendar day used for expiry rules; tests set it.
@@ -62,6 +71,9 @@ private:
     Decision decide(const Scan& scan, const std::string& content);
     Decision openOrderFromScan(const Scan& scan, const std::string& number);
     Decision closeOpenOrder(const Scan& scan);
+    Decision undoLastScan(const Scan& scan);
+    std::optional<identity::Identity> parse(const Scan& scan, const std::string& content,
+                                            identity::ParseError* error);
     Decision linkUnit(const Scan& scan, const identity::Identity& unit);
     std::optional<std::int64_t> completeOrder(const store::Order& order, const std::string& state,
                                               const std::string& actor, const std::string& at);

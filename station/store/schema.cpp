@@ -146,7 +146,27 @@ CREATE TRIGGER links_are_append_only_delete BEFORE DELETE ON links
 BEGIN SELECT RAISE(ABORT, 'links are never deleted; void them instead'); END;
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kVersion1};
+// Version 2: leads who may authorise overrides, voids, holds and reprints (PINs stored as
+// yescrypt hashes), and the stock snapshot that the FEFO check reads.
+constexpr std::string_view kVersion2 = R"sql(
+CREATE TABLE leads (
+    name         TEXT PRIMARY KEY,
+    pin_hash     TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    disabled_at  TEXT
+);
+
+CREATE TABLE stock_lots (
+    gtin        TEXT NOT NULL,
+    lot         TEXT NOT NULL,
+    expiry      TEXT NOT NULL,
+    quantity    INTEGER NOT NULL CHECK (quantity >= 0),
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (gtin, lot)
+);
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations = {kVersion1, kVersion2};
 
 }  // namespace
 
@@ -158,13 +178,14 @@ int schemaVersion(Database& db) {
     return static_cast<int>(statement.integer(0));
 }
 
-void migrate(Database& db) {
+void migrate(Database& db) { migrate(db, static_cast<int>(kMigrations.size())); }
+
+void migrate(Database& db, int latest) {
     const int current = schemaVersion(db);
-    const int latest = static_cast<int>(kMigrations.size());
-    if (current > latest) {
+    if (current > static_cast<int>(kMigrations.size())) {
         throw StoreError(fmt::format("Store {} has schema version {}, newer than this build's {}; "
                                      "run a newer stationd or restore a backup",
-                                     db.path().string(), current, latest),
+                                     db.path().string(), current, kMigrations.size()),
                          0);
     }
     for (int version = current + 1; version <= latest; ++version) {

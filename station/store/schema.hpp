@@ -15,6 +15,9 @@ std::span<const std::string_view> migrations();
 // Throws StoreError when the store is newer than this build understands.
 void migrate(Database& db);
 
+// Applies migrations up to `version` only; tests use it to build stores of earlier versions.
+void migrate(Database& db, int version);
+
 int schemaVersion(Database& db);
 
 }  // namespace station::store

@@ -1,6 +1,7 @@
 #include "station/store/store.hpp"
 
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 #include "station/store/schema.hpp"
 
@@ -304,6 +305,65 @@ std::vector<Link> Store::linksByOrder(const std::string& number) {
 
 std::vector<Link> Store::linksBetween(const std::string& since, const std::string& until) {
     return queryLinks("l.scanned_at >= ? AND l.scanned_at < ?", {since, until});
+}
+
+std::vector<Link> Store::linksByCustomer(const std::string& customerRef) {
+    return queryLinks(
+        "l.order_number IN (SELECT order_number FROM orders WHERE customer_ref = ?)",
+        {customerRef});
+}
+
+void Store::forEachLinkBetween(const std::string& since, const std::string& until,
+                               const std::function<void(const Link&)>& visit) {
+    Statement select = db_.prepare(
+        fmt::format("SELECT {} FROM links l LEFT JOIN link_voids v ON v.link_id = l.link_id "
+                    "WHERE l.scanned_at >= ? AND l.scanned_at < ? ORDER BY l.link_id",
+                    kLinkColumns));
+    select.bind(1, since).bind(2, until);
+    while (select.step()) {
+        visit(readLink(select));
+    }
+}
+
+void Store::backupTo(const std::filesystem::path& target) {
+    Database destination(target, Database::Mode::ReadWrite);
+    sqlite3_backup* backup = sqlite3_backup_init(destination.handle(), "main", db_.handle(), "main");
+    if (backup == nullptr) {
+        throw StoreError(fmt::format("Failed to start the backup to {}: {}", target.string(),
+                                     sqlite3_errmsg(destination.handle())),
+                         sqlite3_errcode(destination.handle()));
+    }
+    // Copy in steps of 1024 pages so the daemon's writes are not blocked for the whole copy.
+    int code = SQLITE_OK;
+    do {
+        code = sqlite3_backup_step(backup, 1024);
+        if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+            sqlite3_sleep(20);
+        }
+    } while (code == SQLITE_OK || code == SQLITE_BUSY || code == SQLITE_LOCKED);
+    sqlite3_backup_finish(backup);
+    if (code != SQLITE_DONE) {
+        throw StoreError(fmt::format("Backup to {} failed: {}", target.string(),
+                                     sqlite3_errstr(code)),
+                         code);
+    }
+}
+
+std::vector<std::string> Store::checkIntegrity() {
+    std::vector<std::string> problems;
+    Statement integrity = db_.prepare("PRAGMA integrity_check");
+    while (integrity.step()) {
+        if (integrity.text(0) != "ok") {
+            problems.push_back(integrity.text(0));
+        }
+    }
+    Statement foreignKeys = db_.prepare("PRAGMA foreign_key_check");
+    while (foreignKeys.step()) {
+        problems.push_back(fmt::format("row {} of table {} refers to a missing row of {}",
+                                       foreignKeys.integer(1), foreignKeys.text(0),
+                                       foreignKeys.text(2)));
+    }
+    return problems;
 }
 
 std::vector<Link> Store::queryLinks(const std::string& where,

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +52,18 @@ public:
     std::vector<Link> linksByLot(const std::string& lot, const std::string& gtin);
     std::vector<Link> linksByOrder(const std::string& number);
     std::vector<Link> linksBetween(const std::string& since, const std::string& until);
+    std::vector<Link> linksByCustomer(const std::string& customerRef);
+    // Calls `visit` for each link scanned in [since, until), in link order, without loading
+    // them all at once.
+    void forEachLinkBetween(const std::string& since, const std::string& until,
+                            const std::function<void(const Link&)>& visit);
+
+    // Copies the whole store into `target` with SQLite's online backup API; safe while the
+    // daemon writes. The copy is consistent as of one moment.
+    void backupTo(const std::filesystem::path& target);
+    // Runs PRAGMA integrity_check and foreign_key_check. Returns the problems found; empty
+    // means the store is sound.
+    std::vector<std::string> checkIntegrity();
 
     // Holds.
     std::optional<Hold> activeHold(const std::string& gtin, const std::string& lot,
