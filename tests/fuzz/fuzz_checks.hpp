@@ -6,9 +6,9 @@
 
 namespace station::identity::fuzz {
 
-// Aborts when a parse result breaks the parser's contract: an error offset past the end of
-// the input, an empty kind or message, raw control bytes in a message, or a GS1 element
-// whose AI is not in the table or whose value does not validate.
+// Aborts when a parse result breaks the parser's contract. An error must have a kind, a
+// message without raw control bytes, and an offset within the input. Every element of a GS1
+// result must have an AI from the table and a value that validates.
 void checkResult(const ParseResult& result, std::string_view input);
 
 // Options that every target uses: a fixed "today", so that a crash reproduces on any day.
