@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <time.h>
 #include <opencv2/imgproc.hpp>
 
 #include "vision/code_validation.hpp"
@@ -13,6 +14,14 @@ namespace station::vision {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The retry budget counts CPU time of the decoding thread, not wall time, so that a loaded
+// machine gets the same decodes, only later, and results do not depend on the load.
+std::chrono::nanoseconds threadCpuTime() {
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return std::chrono::seconds(now.tv_sec) + std::chrono::nanoseconds(now.tv_nsec);
+}
 
 // The symbologies a packing station reads, split the way the safe read below needs them.
 // Aztec, MaxiCode and the rest stay off so that they cannot produce false reads.
@@ -322,13 +331,13 @@ FrameResult FrameDecoder::decode(const cv::Mat& image) const {
 void FrameDecoder::runRetryLadder(const cv::Mat& gray,
                                   const std::vector<CandidateRegion>& candidates,
                                   const ZXing::DecodeHints& hints, FrameResult& frame) const {
-    auto deadline = Clock::now() + options_.retryBudget;
+    auto deadline = threadCpuTime() + options_.retryBudget;
     int tried = 0;
     for (const auto& region : candidates) {
         if (isKnown(frame, region)) {
             continue;
         }
-        if (tried++ >= options_.maxCandidates || Clock::now() >= deadline) {
+        if (tried++ >= options_.maxCandidates || threadCpuTime() >= deadline) {
             frame.unreadable.push_back({region.corners});
             continue;
         }
@@ -340,7 +349,7 @@ void FrameDecoder::runRetryLadder(const cv::Mat& gray,
         // on modules several pixels wide.
         cv::Mat base = crop;
         for (const auto& step : retrySteps()) {
-            if (found || Clock::now() >= deadline) {
+            if (found || threadCpuTime() >= deadline) {
                 break;
             }
             bool upscale = std::string_view(step.name) == "upscale";

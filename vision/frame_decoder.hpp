@@ -18,7 +18,8 @@ namespace station::vision {
 struct DecoderOptions {
     // Run the retry ladder on code-like regions that the plain pass did not read.
     bool retry = true;
-    // Time the retry ladder may spend on one frame, on top of the plain pass.
+    // CPU time of the decoding thread the retry ladder may spend on one frame, on top of the
+    // plain pass.
     std::chrono::milliseconds retryBudget{25};
     // At most this many candidate regions get the retry ladder per frame.
     int maxCandidates = 8;
