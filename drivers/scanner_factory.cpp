@@ -7,6 +7,7 @@
 #include "drivers/evdev_scanner.hpp"
 #include "drivers/serial_scanner.hpp"
 #include "drivers/stdin_scanner.hpp"
+#include "drivers/tcp_scanner.hpp"
 
 namespace station::drivers {
 
@@ -37,6 +38,7 @@ std::shared_ptr<ScanSource> makeShared(boost::asio::io_context& io,
         case config::ScannerKind::Evdev:
             return std::make_shared<EvdevScanner>(io, config, std::move(sink));
         case config::ScannerKind::Tcp:
+            return std::make_shared<TcpScanner>(io, config, std::move(sink));
         case config::ScannerKind::HidPos:
             break;
     }
