@@ -4,11 +4,90 @@
 
 #include "print/cups_transport.hpp"
 #include "print/libusb_transport.hpp"
+#include "print/printer_log.hpp"
 #include "print/spool_transport.hpp"
 #include "print/tcp_transport.hpp"
 #include "print/usb_lp_transport.hpp"
 
 namespace station::print {
+
+namespace {
+
+// Logs every send outcome and each change of printer status, then passes the result on. One
+// wrapper for all transports keeps the log lines alike; every line starts with the printer.
+class LoggingTransport : public PrinterTransport {
+public:
+    explicit LoggingTransport(std::unique_ptr<PrinterTransport> inner)
+        : inner_(std::move(inner)), lastStatus_(std::make_shared<std::string>()) {}
+
+    const std::string& description() const override { return inner_->description(); }
+
+    void send(std::string zpl, std::function<void(SendResult)> done) override {
+        inner_->send(std::move(zpl),
+                     [description = description(), done = std::move(done)](SendResult result) {
+                         logResult(description, result);
+                         done(std::move(result));
+                     });
+    }
+
+    using PrinterTransport::queryStatus;
+    void queryStatus(StatusRequest request, std::function<void(PrinterStatus)> done) override {
+        inner_->queryStatus(request, [description = description(), last = lastStatus_,
+                                      done = std::move(done)](PrinterStatus status) {
+            // Repeated polls of an unchanged printer would flood the log, so only changes
+            // are logged.
+            const std::string summary = status.summary();
+            if (summary != *last) {
+                if (status.ready()) {
+                    printerLogger()->info("{}: ready", description);
+                } else {
+                    printerLogger()->warn("{}: not ready: {} ({})", description, summary,
+                                          status.detail);
+                }
+                *last = summary;
+            }
+            done(std::move(status));
+        });
+    }
+
+private:
+    static void logResult(const std::string& description, const SendResult& result) {
+        switch (result.outcome) {
+            case SendResult::Outcome::Delivered:
+                printerLogger()->debug("{}: label delivered, {} bytes", description,
+                                       result.bytesSent);
+                break;
+            case SendResult::Outcome::FailedBeforeSend:
+                printerLogger()->warn("{}", result.error);
+                break;
+            case SendResult::Outcome::Uncertain:
+                printerLogger()->error("{}", result.error);
+                break;
+        }
+    }
+
+    std::unique_ptr<PrinterTransport> inner_;
+    std::shared_ptr<std::string> lastStatus_;
+};
+
+std::unique_ptr<PrinterTransport> makeTransport(boost::asio::io_context& io,
+                                                const config::PrinterConfig& config) {
+    switch (config.kind) {
+        case config::PrinterKind::Spool:
+            return std::make_unique<SpoolTransport>(io, config);
+        case config::PrinterKind::Tcp:
+            return std::make_unique<TcpTransport>(io, config);
+        case config::PrinterKind::UsbLp:
+            return std::make_unique<UsbLpTransport>(io, config);
+        case config::PrinterKind::Cups:
+            return std::make_unique<CupsTransport>(io, config);
+        case config::PrinterKind::Libusb:
+            return std::make_unique<LibusbTransport>(io, config);
+    }
+    throw std::invalid_argument(fmt::format("printer {}: unknown transport kind", config.name));
+}
+
+}  // namespace
 
 std::string_view outcomeName(SendResult::Outcome outcome) {
     switch (outcome) {
@@ -24,19 +103,7 @@ std::string_view outcomeName(SendResult::Outcome outcome) {
 
 std::unique_ptr<PrinterTransport> makePrinterTransport(boost::asio::io_context& io,
                                                        const config::PrinterConfig& config) {
-    switch (config.kind) {
-        case config::PrinterKind::Spool:
-            return std::make_unique<SpoolTransport>(io, config);
-        case config::PrinterKind::Tcp:
-            return std::make_unique<TcpTransport>(io, config);
-        case config::PrinterKind::UsbLp:
-            return std::make_unique<UsbLpTransport>(io, config);
-        case config::PrinterKind::Cups:
-            return std::make_unique<CupsTransport>(io, config);
-        case config::PrinterKind::Libusb:
-            return std::make_unique<LibusbTransport>(io, config);
-    }
-    throw std::invalid_argument(fmt::format("printer {}: unknown transport kind", config.name));
+    return std::make_unique<LoggingTransport>(makeTransport(io, config));
 }
 
 }  // namespace station::print

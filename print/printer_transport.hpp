@@ -65,8 +65,9 @@ public:
     }
 };
 
-// Builds the transport the configuration names. Throws std::invalid_argument for a
-// configuration that cannot work (an empty spool folder, a CUPS queue name with a space).
+// Builds the transport the configuration names, logging every send outcome and each status
+// change to the "printer" logger. Throws std::invalid_argument for a configuration that cannot
+// work (an empty spool folder, a CUPS queue name with a space).
 std::unique_ptr<PrinterTransport> makePrinterTransport(boost::asio::io_context& io,
                                                        const config::PrinterConfig& config);
 
