@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "print/gs1.hpp"
 #include "print/label_preview.hpp"
@@ -39,6 +40,7 @@ struct OracleCase {
     std::string templateName;
     LabelData data;
     std::vector<ExpectedSymbol> symbols;
+    RenderOptions options{};  // regions in symbols are in dots at 203 dpi and scaled from there
 };
 
 std::string gs1(std::string_view text) {
@@ -165,9 +167,14 @@ TEST_F(LabelOracleTest, EveryBarcodeReadsBackAsItsData) {
         const OracleCase& oracleCase = (*cases_)[i];
         const auto png = *folder_ / ("case" + std::to_string(i) + ".png");
         ASSERT_TRUE(std::filesystem::exists(png)) << oracleCase.name;
+        const double scale = oracleCase.options.dpi / 203.0;
         for (const auto& expected : oracleCase.symbols) {
             SCOPED_TRACE(oracleCase.name + ": " + expected.description);
-            const auto symbols = test::readBarcodes(png, expected.region);
+            const Region region{static_cast<int>(expected.region.x * scale),
+                                static_cast<int>(expected.region.y * scale),
+                                static_cast<int>(expected.region.width * scale),
+                                static_cast<int>(expected.region.height * scale)};
+            const auto symbols = test::readBarcodes(png, region);
             ASSERT_EQ(symbols.size(), 1u);
             EXPECT_EQ(symbols[0].format, expected.format);
             EXPECT_EQ(symbols[0].symbologyIdentifier, expected.symbologyIdentifier);
