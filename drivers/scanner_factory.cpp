@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "drivers/evdev_scanner.hpp"
+#include "drivers/hid_pos_scanner.hpp"
 #include "drivers/serial_scanner.hpp"
 #include "drivers/stdin_scanner.hpp"
 #include "drivers/tcp_scanner.hpp"
@@ -40,11 +41,10 @@ std::shared_ptr<ScanSource> makeShared(boost::asio::io_context& io,
         case config::ScannerKind::Tcp:
             return std::make_shared<TcpScanner>(io, config, std::move(sink));
         case config::ScannerKind::HidPos:
-            break;
+            return std::make_shared<HidPosScanner>(io, config, std::move(sink));
     }
-    throw std::invalid_argument("scanner '" + config.name + "': kind '" +
-                                std::string(config::scannerKindName(config.kind)) +
-                                "' is not supported by this build");
+    throw std::invalid_argument("scanner '" + config.name + "': unknown kind " +
+                                std::to_string(static_cast<int>(config.kind)));
 }
 
 }  // namespace
