@@ -266,49 +266,51 @@ std::optional<ParseError> parseStrict(std::string_view content, std::size_t offs
 // table allows and that validates. Counts are capped at 2 because only "one" matters.
 class SplitCounter {
 public:
+    // Counts from the end backwards, so that no recursion depth grows with the input.
     SplitCounter(std::string_view content, std::chrono::year_month_day today)
         : content_(content),
-          today_(today),
-          counts_(content.size() + 1, -1),
+          counts_(content.size() + 1, 0),
           firstLength_(content.size() + 1, 0),
-          secondLength_(content.size() + 1, 0) {}
-
-    int count(std::size_t pos) {
-        if (pos == content_.size()) {
-            return 1;
+          secondLength_(content.size() + 1, 0) {
+        counts_[content.size()] = 1;
+        for (std::size_t pos = content.size(); pos-- > 0;) {
+            countAt(pos, today);
         }
-        if (counts_[pos] >= 0) {
-            return counts_[pos];
-        }
-
-        int total = 0;
-        const auto* ai = findGs1Ai(content_.substr(pos));
-        if (ai != nullptr) {
-            std::size_t valueStart = pos + ai->ai.size();
-            std::size_t available = content_.size() - std::min(valueStart, content_.size());
-            std::size_t longest = std::min(ai->maxLength, available);
-            for (std::size_t length = ai->minLength; length <= longest && total < 2; ++length) {
-                auto value = content_.substr(valueStart, length);
-                if (validateGs1Value(*ai, value, 0, today_)) {
-                    continue;
-                }
-                int rest = count(valueStart + length);
-                if (rest > 0) {
-                    (total == 0 ? firstLength_ : secondLength_)[pos] = length;
-                }
-                total = std::min(2, total + rest);
-            }
-        }
-        counts_[pos] = static_cast<signed char>(total);
-        return total;
     }
 
+    int count(std::size_t pos) const { return counts_[pos]; }
     std::size_t firstLength(std::size_t pos) const { return firstLength_[pos]; }
     std::size_t secondLength(std::size_t pos) const { return secondLength_[pos]; }
 
 private:
+    void countAt(std::size_t pos, std::chrono::year_month_day today) {
+        const auto* ai = findGs1Ai(content_.substr(pos));
+        if (ai == nullptr) {
+            return;
+        }
+
+        int total = 0;
+        std::size_t valueStart = pos + ai->ai.size();
+        std::size_t available = content_.size() - std::min(valueStart, content_.size());
+        std::size_t longest = std::min(ai->maxLength, available);
+        // Stop at the second viable length, so that an ambiguity is reported where it starts.
+        for (std::size_t length = ai->minLength; length <= longest && secondLength_[pos] == 0;
+             ++length) {
+            int rest = counts_[valueStart + length];
+            if (rest == 0 || validateGs1Value(*ai, content_.substr(valueStart, length), 0, today)) {
+                continue;
+            }
+            if (total == 0) {
+                firstLength_[pos] = length;
+            } else {
+                secondLength_[pos] = length;
+            }
+            total = std::min(2, total + rest);
+        }
+        counts_[pos] = static_cast<signed char>(total);
+    }
+
     std::string_view content_;
-    std::chrono::year_month_day today_;
     std::vector<signed char> counts_;
     std::vector<std::size_t> firstLength_;
     std::vector<std::size_t> secondLength_;
@@ -321,7 +323,8 @@ bool hasVariableLengthElement(const Gs1Elements& parsed) {
     });
 }
 
-ParseError ambiguityError(std::string_view content, std::size_t offset, SplitCounter& counter) {
+ParseError ambiguityError(std::string_view content, std::size_t offset,
+                          const SplitCounter& counter) {
     // Follow the only reading until the first AI whose value could end in two places.
     std::size_t pos = 0;
     while (pos < content.size()) {

@@ -320,3 +320,20 @@ TEST(Gs1ElementStringTest, GsSubstituteIsTurnedIntoGs) {
 
 }  // namespace
 }  // namespace station::identity
+
+namespace station::identity {
+namespace {
+
+TEST(Gs1ElementStringTest, LongStringWithoutGsIsRejectedNotOverflowed) {
+    std::string data;
+    for (int i = 0; i < 50000; ++i) {
+        data += "10A";
+    }
+    auto result = parseScan(data, "]d2", ParseOptions{});
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().kind, "missing_separator");
+    EXPECT_EQ(result.error().offset, 0u);
+}
+
+}  // namespace
+}  // namespace station::identity
