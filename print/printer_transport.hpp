@@ -44,8 +44,9 @@ enum class StatusRequest {
 //
 // Contract: each callback runs exactly once, on the io_context's thread, never from inside the
 // call that started it. One send() at a time: a send() while another is in flight completes
-// with FailedBeforeSend. Status queries may run beside a send. Destroying the transport
-// abandons work in flight; its callbacks may then never run.
+// with FailedBeforeSend. Status queries may run beside a send. Destroying the transport waits
+// for the worker thread's current step, which its timeouts bound, and abandons the rest: the
+// callbacks of work in flight may then never run.
 class PrinterTransport {
 public:
     virtual ~PrinterTransport() = default;

@@ -100,6 +100,13 @@ public:
     bool timedOut() const { return timedOut_; }
 
 private:
+    // The callbacks capture the operation that owns this connection, so they are released as
+    // soon as one runs; keeping them would make a reference cycle that is never freed.
+    Connected takeConnected() {
+        failed_ = nullptr;
+        return std::move(connected_);
+    }
+
     void resolve() {
         armDeadline(state_->config.connectTimeout);
         resolver_.async_resolve(
@@ -119,7 +126,7 @@ private:
                         }
                         self->timer_.cancel();
                         self->state_->connectSucceeded();
-                        self->connected_(self);
+                        self->takeConnected()(self);
                     });
             });
     }
@@ -130,7 +137,9 @@ private:
         const std::string reason =
             timedOut_ ? fmt::format("timed out after {} ms", state_->config.connectTimeout.count())
                       : error.message();
-        failed_(
+        Failed failed = std::move(failed_);
+        connected_ = nullptr;
+        failed(
             fmt::format("{}: failed to connect: {}; check that the printer is on and the "
                         "host and port are right",
                         state_->description, reason));
