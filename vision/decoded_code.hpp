@@ -40,9 +40,10 @@ struct UnreadableRegion {
 struct FrameResult {
     std::vector<DecodedCode> codes;
     std::vector<UnreadableRegion> unreadable;
-    double milliseconds = 0.0;  // decode time inside the decoder
-    int retryAttempts = 0;      // retry decodes run on candidate regions
-    int rejected = 0;           // reads dropped because their content was not well-formed
+    double milliseconds = 0.0;     // decode wall time inside the decoder
+    double cpuMilliseconds = 0.0;  // CPU time of the decoding thread
+    int retryAttempts = 0;         // retry decodes run on candidate regions
+    int rejected = 0;              // reads dropped because their content was not well-formed
 };
 
 // Returns the centre of a quadrilateral.

@@ -84,6 +84,7 @@ constexpr std::uint32_t kMaxItems = 4096;
 std::string encodeFrameResult(const FrameResult& result) {
     Writer out;
     out.f64(result.milliseconds);
+    out.f64(result.cpuMilliseconds);
     out.i32(result.retryAttempts);
     out.i32(result.rejected);
     out.u32(static_cast<std::uint32_t>(result.codes.size()));
@@ -105,6 +106,7 @@ std::optional<FrameResult> decodeFrameResult(std::string_view bytes) {
     Reader in(bytes);
     FrameResult result;
     result.milliseconds = in.f64();
+    result.cpuMilliseconds = in.f64();
     result.retryAttempts = in.i32();
     result.rejected = in.i32();
     std::uint32_t codes = in.u32();

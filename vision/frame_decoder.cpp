@@ -1,10 +1,10 @@
 #include "vision/frame_decoder.hpp"
 
 #include <ZXing/ReadBarcode.h>
+#include <time.h>
 
 #include <algorithm>
 #include <functional>
-#include <time.h>
 #include <opencv2/imgproc.hpp>
 
 #include "vision/code_validation.hpp"
@@ -295,6 +295,22 @@ bool addCode(FrameResult& frame, DecodedCode code, const char* method) {
     return true;
 }
 
+bool looksInverted(const cv::Mat& gray, const CandidateRegion& region) {
+    cv::Rect bounds(region.left, region.top, region.width, region.height);
+    bounds &= cv::Rect(0, 0, gray.cols, gray.rows);
+    int ring = std::max(2, std::min(bounds.width, bounds.height) / 12);
+    if (bounds.width <= 2 * ring || bounds.height <= 2 * ring) {
+        return false;
+    }
+    cv::Rect inner(bounds.x + ring, bounds.y + ring, bounds.width - 2 * ring,
+                   bounds.height - 2 * ring);
+    double whole = cv::sum(gray(bounds))[0];
+    double middle = cv::sum(gray(inner))[0];
+    double edgeMean = (whole - middle) / (double(bounds.area()) - double(inner.area()));
+    double middleMean = middle / double(inner.area());
+    return edgeMean + 10 < middleMean;
+}
+
 bool isKnown(const FrameResult& frame, const CandidateRegion& region) {
     return std::any_of(frame.codes.begin(), frame.codes.end(),
                        [&](const DecodedCode& c) { return covers(region, c); });
@@ -306,6 +322,7 @@ FrameDecoder::FrameDecoder(DecoderOptions options) : options_(options) {}
 
 FrameResult FrameDecoder::decode(const cv::Mat& image) const {
     auto start = Clock::now();
+    auto cpuStart = threadCpuTime();
     FrameResult frame;
     if (image.empty()) {
         return frame;
@@ -325,6 +342,8 @@ FrameResult FrameDecoder::decode(const cv::Mat& image) const {
     }
 
     frame.milliseconds = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    frame.cpuMilliseconds =
+        std::chrono::duration<double, std::milli>(threadCpuTime() - cpuStart).count();
     return frame;
 }
 
@@ -348,9 +367,18 @@ void FrameDecoder::runRetryLadder(const cv::Mat& gray,
         // A small crop stays upscaled for the later steps, so that CLAHE and sharpening work
         // on modules several pixels wide.
         cv::Mat base = crop;
+        // ZXing-cpp 1.4 reads dark-on-light symbols only. A region whose edge is darker than
+        // its middle is a light-on-dark symbol, so every step works on the inverted crop.
+        bool inverted = looksInverted(gray, region);
+        if (inverted) {
+            cv::bitwise_not(crop, base);
+        }
         for (const auto& step : retrySteps()) {
             if (found || threadCpuTime() >= deadline) {
                 break;
+            }
+            if (inverted && std::string_view(step.name) == "invert") {
+                continue;
             }
             bool upscale = std::string_view(step.name) == "upscale";
             if (upscale && std::min(crop.cols, crop.rows) >= 320) {
@@ -363,8 +391,9 @@ void FrameDecoder::runRetryLadder(const cv::Mat& gray,
             CropMapping stepMapping = mapping;
             stepMapping.scale = double(input.cols) / crop.cols;
             ++frame.retryAttempts;
+            const char* method = inverted ? "invert" : step.name;
             for (const auto& result : readAll(input, hints)) {
-                found |= addCode(frame, toCode(result, stepMapping), step.name);
+                found |= addCode(frame, toCode(result, stepMapping), method);
             }
         }
         if (!found) {
@@ -375,6 +404,7 @@ void FrameDecoder::runRetryLadder(const cv::Mat& gray,
 
 FrameResult decodePlain(const cv::Mat& image) {
     auto start = Clock::now();
+    auto cpuStart = threadCpuTime();
     FrameResult frame;
     if (image.empty()) {
         return frame;
@@ -383,6 +413,8 @@ FrameResult decodePlain(const cv::Mat& image) {
         frame.codes.push_back(toCode(result, {}));
     }
     frame.milliseconds = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    frame.cpuMilliseconds =
+        std::chrono::duration<double, std::milli>(threadCpuTime() - cpuStart).count();
     return frame;
 }
 

@@ -114,8 +114,8 @@ INSTANTIATE_TEST_SUITE_P(
                       PassRate{Distortion::Rotation, 0.35}, PassRate{Distortion::Blur, 0.4},
                       PassRate{Distortion::Noise, 0.95}, PassRate{Distortion::Glare, 0.85},
                       PassRate{Distortion::LowContrast, 0.95},
-                      PassRate{Distortion::Curvature, 0.65}, PassRate{Distortion::Inversion, 0.5},
-                      PassRate{Distortion::Small, 0.45}),
+                      PassRate{Distortion::Curvature, 0.65}, PassRate{Distortion::Inversion, 0.2},
+                      PassRate{Distortion::Small, 0.5}),
     [](const auto& param) {
         std::string name(testing::distortionName(param.param.distortion));
         name.erase(std::remove(name.begin(), name.end(), '-'), name.end());

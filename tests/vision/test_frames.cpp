@@ -180,7 +180,11 @@ TestFrame composeFrame(const std::vector<cv::Mat>& symbols, const std::vector<Sy
     for (int i = 0; i < count; ++i) {
         cv::Mat symbol = symbols[size_t(i)];
         if (distortion == Distortion::Inversion) {
-            symbol = 255 - symbol;
+            // Into a new matrix: assigning the expression to `symbol` would write into the
+            // caller's symbol, which `symbol` shares.
+            cv::Mat inverted;
+            cv::bitwise_not(symbol, inverted);
+            symbol = inverted;
         }
         if (distortion == Distortion::Curvature) {
             symbol = curve(symbol);
