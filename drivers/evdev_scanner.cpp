@@ -170,6 +170,8 @@ std::string EvdevScanner::openPath(const std::string& path) {
     }
     fd_ = fd;
     device_ = device;
+    pendingBytes_ = 0;
+    dropping_ = false;
     devicePath_ = path;
     decoder_.reset();
     lastPressTime_ = std::chrono::microseconds(-1);
@@ -178,6 +180,8 @@ std::string EvdevScanner::openPath(const std::string& path) {
 
 void EvdevScanner::closeDevice() {
     gapTimer_.cancel();
+    ++generation_;
+    waiting_ = false;
     if (device_ != nullptr) {
         libevdev_grab(device_, LIBEVDEV_UNGRAB);
         libevdev_free(device_);
@@ -203,7 +207,17 @@ void EvdevScanner::scheduleReopen() {
 }
 
 void EvdevScanner::waitReadable() {
-    watch_.asyncWait([self = shared_from_this()](const boost::system::error_code& error) {
+    // The gap timer also drains the device, so a wait may already be pending.
+    if (waiting_) {
+        return;
+    }
+    waiting_ = true;
+    watch_.asyncWait([self = shared_from_this(),
+                      generation = generation_](const boost::system::error_code& error) {
+        if (generation != self->generation_) {
+            return;  // a wait on a device that was closed since
+        }
+        self->waiting_ = false;
         if (!self->running_ || self->device_ == nullptr) {
             return;
         }
@@ -216,32 +230,52 @@ void EvdevScanner::waitReadable() {
 }
 
 void EvdevScanner::readEvents() {
-    input_event event{};
+    // Events are read directly rather than through libevdev_next_event(), so that a read that
+    // ends inside an event (which the kernel never does, but umockdev's replay does under load)
+    // waits for the rest instead of failing.
     for (;;) {
-        int rc = libevdev_next_event(device_, LIBEVDEV_READ_FLAG_NORMAL, &event);
-        if (rc == LIBEVDEV_READ_STATUS_SYNC) {
-            // The kernel's buffer overflowed (SYN_DROPPED): key events are missing, so the scan
-            // in progress cannot be trusted. Drain the resync events and start over.
-            reporter_.partialDiscarded(framer_.discardPartial(),
-                                       "the kernel dropped key events (SYN_DROPPED)");
-            while (rc == LIBEVDEV_READ_STATUS_SYNC) {
-                rc = libevdev_next_event(device_, LIBEVDEV_READ_FLAG_SYNC, &event);
-            }
-            decoder_.reset();
-            continue;
-        }
-        if (rc == LIBEVDEV_READ_STATUS_SUCCESS) {
-            if (event.type == EV_KEY) {
-                onKey(event.code, event.value, eventTime(event));
-            }
-            continue;
-        }
-        if (rc == -EAGAIN) {
+        char* end = reinterpret_cast<char*>(events_.data()) + pendingBytes_;
+        const std::size_t room = sizeof(events_) - pendingBytes_;
+        const ssize_t length = ::read(fd_, end, room);
+        if (length < 0 && errno == EAGAIN) {
             waitReadable();
             return;
         }
-        onLost(std::strerror(-rc));
+        if (length < 0 && errno == EINTR) {
+            continue;
+        }
+        if (length <= 0) {
+            onLost(length == 0 ? "end of file" : std::strerror(errno));
+            return;
+        }
+
+        pendingBytes_ += static_cast<std::size_t>(length);
+        const std::size_t count = pendingBytes_ / sizeof(input_event);
+        for (std::size_t i = 0; i < count; ++i) {
+            onEvent(events_[i]);
+        }
+        const std::size_t rest = pendingBytes_ - count * sizeof(input_event);
+        std::memmove(events_.data(), events_.data() + count, rest);
+        pendingBytes_ = rest;
+    }
+}
+
+void EvdevScanner::onEvent(const input_event& event) {
+    if (event.type == EV_SYN && event.code == SYN_DROPPED) {
+        // The kernel's buffer overflowed: key events are missing, so the scan in progress
+        // cannot be trusted. Everything up to the next SYN_REPORT is stale as well.
+        reporter_.partialDiscarded(framer_.discardPartial(),
+                                   "the kernel dropped key events (SYN_DROPPED)");
+        decoder_.reset();
+        dropping_ = true;
         return;
+    }
+    if (dropping_) {
+        dropping_ = !(event.type == EV_SYN && event.code == SYN_REPORT);
+        return;
+    }
+    if (event.type == EV_KEY) {
+        onKey(event.code, event.value, eventTime(event));
     }
 }
 

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <linux/input.h>
+
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -52,6 +55,7 @@ private:
     void scheduleReopen();
     void waitReadable();
     void readEvents();
+    void onEvent(const input_event& event);
     void onKey(unsigned code, int value, std::chrono::microseconds eventTime);
     void armGapTimer();
     void onLost(const std::string& reason);
@@ -72,6 +76,12 @@ private:
     bool running_ = false;
     std::string lastOpenError_;
     std::string decoded_;
+    std::array<input_event, 64> events_{};
+    std::size_t pendingBytes_ = 0;  // bytes in events_, the last event possibly incomplete
+    bool dropping_ = false;
+    bool waiting_ = false;     // a readiness wait is pending
+    unsigned generation_ = 0;  // counts closes, so waits on a closed device are ignored         //
+                               // skipping events after SYN_DROPPED until SYN_REPORT
 };
 
 }  // namespace station::drivers

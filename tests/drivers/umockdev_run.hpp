@@ -1,5 +1,7 @@
 #pragma once
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -22,6 +24,10 @@ inline bool insideUmockdev() {
 // Runs one test of this same executable under umockdev-run with the given options (-d, -i, -e,
 // -s ...) and returns its exit status. The child's test is named DISABLED_... so that it runs only
 // this way; its output goes to this test's output.
+//
+// Two umockdev-run testbeds running at once corrupt each other's emulated event streams (seen
+// with umockdev 0.17.16: reads fail with EINVAL), so runs take an exclusive lock on a file in
+// the temp directory and wait for each other.
 inline int runUnderUmockdev(const std::vector<std::string>& options, const std::string& test,
                             const std::string& environment = {}) {
     const std::string self = std::filesystem::read_symlink("/proc/self/exe");
@@ -31,7 +37,15 @@ inline int runUnderUmockdev(const std::vector<std::string>& options, const std::
         command += " " + option;
     }
     command += " -- " + self + " --gtest_also_run_disabled_tests --gtest_filter=" + test;
+    const std::string lockPath = std::filesystem::temp_directory_path() / "station-umockdev.lock";
+    const int lock = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (lock >= 0) {
+        ::flock(lock, LOCK_EX);
+    }
     const int status = std::system(command.c_str());
+    if (lock >= 0) {
+        ::close(lock);
+    }
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
