@@ -101,8 +101,17 @@ ParseResult parsePlainCode(std::string_view content, std::size_t offset, std::st
                              offset);
         }
         const auto& expression = *std::get<std::shared_ptr<const std::regex>>(compiled);
-        if (std::regex_match(content.begin(), content.end(), expression)) {
-            identity.matchingSkus.push_back(pattern.sku);
+        try {
+            if (std::regex_match(content.begin(), content.end(), expression)) {
+                identity.matchingSkus.push_back(pattern.sku);
+            }
+        } catch (const std::regex_error& error) {
+            // The standard lets a match throw error_complexity or error_stack on hard input.
+            return makeError("invalid_pattern",
+                             "Serial pattern " + quoted(pattern.regex) + " of SKU " +
+                                 quoted(pattern.sku) + " failed on " + quoted(content) + ": " +
+                                 error.what() + "; simplify the pattern in the configuration",
+                             offset);
         }
     }
     if (identity.matchingSkus.empty()) {
