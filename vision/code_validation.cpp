@@ -64,7 +64,10 @@ bool isWellFormed(const DecodedCode& code, bool retried, std::string* reason) {
     }
 
 #ifdef STATION_HAVE_IDENTITY
-    if (isGs1Symbology(code.symbology)) {
+    // A plain read reports what the symbol holds, even GS1 data that breaks the GS1 rules, so
+    // that the daemon's parser can tell the packer what is wrong with the label. A retried read
+    // must also be valid GS1, because a transform must never turn noise into a unit.
+    if (retried && isGs1Symbology(code.symbology)) {
         identity::ParseOptions options;
         auto parsed = identity::parseScan(code.text, code.symbology, options);
         // A symbol carries its FNC1 separators exactly, so a reading the parser calls

@@ -15,10 +15,10 @@ bool hasValidGs1CheckDigit(std::string_view digits);
 // (GS1-128), ]e0 (GS1 DataBar) and ]Q3 (GS1 QR Code).
 bool isGs1Symbology(std::string_view symbology);
 
-// Checks that a read is well-formed: a non-empty text, a valid check digit where the format
-// carries one (EAN/UPC, ITF-14), and GS1 element strings that parse. `retried` reads must also
-// pass the stricter checks for formats whose plain reads the library already guards by finding
-// them on several scan lines (ITF must then be 14 digits). On failure `reason` names the check.
+// Checks that a read is well-formed: a non-empty text and a valid check digit where the format
+// carries one (EAN/UPC, ITF-14). Reads from the retry ladder (`retried`) must also be ITF-14
+// when they are ITF, and GS1 element strings that the identity parser accepts when they carry a
+// GS1 symbology identifier. On failure `reason` names the check.
 bool isWellFormed(const DecodedCode& code, bool retried, std::string* reason = nullptr);
 
 }  // namespace station::vision

@@ -60,6 +60,47 @@ std::string comparable(std::string text) {
     return out;
 }
 
+// Expands an 8-digit UPC-E number to its 12-digit UPC-A form (GS1 General Specifications,
+// the UPC-E zero-suppression rules).
+std::string expandUpcE(const std::string& upce) {
+    if (upce.size() != 8) {
+        return upce;
+    }
+    std::string d = upce.substr(1, 6);
+    std::string body;
+    switch (d[5]) {
+        case '0':
+        case '1':
+        case '2':
+            body = d.substr(0, 2) + d[5] + "0000" + d.substr(2, 3);
+            break;
+        case '3':
+            body = d.substr(0, 3) + "00000" + d.substr(3, 2);
+            break;
+        case '4':
+            body = d.substr(0, 4) + "00000" + d[4];
+            break;
+        default:
+            body = d.substr(0, 5) + "0000" + d[5];
+            break;
+    }
+    return upce[0] + body + upce[7];
+}
+
+// Returns true when a read matches an expected content. The sample files give UPC-A and UPC-E
+// in their 13-digit EAN form, the reader gives 12 and 8 digits.
+bool matches(const std::string& format, const std::string& text,
+             const std::vector<std::string>& expected) {
+    std::string read = comparable(text);
+    if (format == "UPC-A") {
+        read = "0" + read;
+    } else if (format == "UPC-E") {
+        read = "0" + expandUpcE(read);
+    }
+    return std::find(expected.begin(), expected.end(), read) != expected.end() ||
+           std::find(expected.begin(), expected.end(), comparable(text)) != expected.end();
+}
+
 double percentile(std::vector<double> values, double p) {
     if (values.empty()) {
         return 0;

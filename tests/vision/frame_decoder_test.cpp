@@ -168,12 +168,17 @@ TEST(CodeValidationTest, EmptyTextRejected) {
 }
 
 #ifdef STATION_HAVE_IDENTITY
-TEST(CodeValidationTest, MalformedGs1Rejected) {
-    // AI 17 needs six digits of a valid date.
+TEST(CodeValidationTest, MalformedGs1PassesPlainRead) {
     DecodedCode code{"DataMatrix", "010950600013435217271399", "]d2", {}, "plain"};
-    EXPECT_FALSE(isWellFormed(code, false));
-    code.text = "010950600013435217271231";
     EXPECT_TRUE(isWellFormed(code, false));
+}
+
+TEST(CodeValidationTest, MalformedGs1RetryRejected) {
+    // AI 17 needs six digits of a valid date.
+    DecodedCode code{"DataMatrix", "010950600013435217271399", "]d2", {}, "clahe"};
+    EXPECT_FALSE(isWellFormed(code, true));
+    code.text = "010950600013435217271231";
+    EXPECT_TRUE(isWellFormed(code, true));
 }
 #endif
 
