@@ -9,8 +9,8 @@
 
 namespace station::drivers {
 
-// What identifies a scanner across replugs: never /dev/input/eventN or /dev/hidrawN alone, whose
-// numbers change, but a stable path or the USB identity.
+// The identity of a scanner that survives a replug: a stable path or the USB identity, never
+// /dev/input/eventN or /dev/hidrawN alone, whose numbers change.
 struct DeviceMatch {
     std::string path;  // a stable path such as /dev/input/by-id/...; used as is when set
     std::optional<std::uint16_t> vendorId;

@@ -23,8 +23,8 @@ struct Keystroke {
 // (number row, three letter rows, and the ISO key left of Z); Space, Enter, Tab and the keypad are
 // the same in every layout and handled by the decoder.
 //
-// The tables follow the Windows layouts of the same names, which scanners emulate when set to that
-// country: "us", "uk", "de", "fr", "be", "es", "it", and for the Nordic countries "se" (also "fi"
+// The tables are written from the Windows layouts of the same names, which scanners emulate when
+// set to that country: "us", "uk", "de", "fr", "be", "es", "it", and for the Nordic countries "se" (also "fi"
 // and "nordic"), "no" and "dk".
 class KeyboardLayout {
 public:

@@ -11,8 +11,8 @@ namespace station::drivers {
 
 // Cuts a byte stream into scans that each follow a big-endian length of 2 or 4 bytes, as network
 // readers send them when set to length framing. The content may then contain any byte, CR and LF
-// included. A scan longer than maxLength is rejected whole and its bytes skipped; a zero length
-// produces nothing; the vendor prefix is removed as ScanFramer removes it.
+// included. A scan longer than maxLength is rejected whole and its bytes are skipped. A zero
+// length produces nothing. The vendor prefix is removed as ScanFramer removes it.
 class LengthFramer {
 public:
     // Throws std::invalid_argument unless lengthBytes is 2 or 4.

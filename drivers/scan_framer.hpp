@@ -37,9 +37,8 @@ struct Frame {
 // Rules, each covered by tests/drivers/scan_framer_test.cpp:
 // - GS (0x1D), RS (0x1E), EOT (0x04) and every other byte that is not the suffix stay in the scan.
 // - With the CR LF suffix only the pair ends a scan. A CR not followed by LF, and an LF not
-//   preceded by CR, are kept as data: a scanner set to CR LF sends the pair, so a lone CR or LF
-//   is content (or line noise that the identity parser then rejects), never a boundary that
-//   could split one scan into two.
+//   preceded by CR, are kept as data. A scanner set to CR LF always sends the pair, so a lone CR
+//   or LF belongs to the content, and treating it as a boundary could split one scan in two.
 // - The vendor prefix is removed when the scan starts with it; a scan without it is kept as is.
 // - A scan longer than maxLength is rejected whole when its suffix arrives: one Rejected frame,
 //   nothing of it delivered, never truncated and never merged with the next scan. Memory stays

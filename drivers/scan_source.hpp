@@ -27,7 +27,8 @@ struct ScanSink {
 enum class Feedback { GoodRead, BadRead };
 
 // A scanner of any kind. Sources run on the io_context they were created with, never block it,
-// and reconnect by themselves after a device error until stop() is called.
+// and reconnect by themselves after a device error until stop() is called. The standard input
+// source is the exception: it stops at the end of its input.
 class ScanSource {
 public:
     virtual ~ScanSource() = default;

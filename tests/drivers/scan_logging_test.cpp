@@ -43,7 +43,8 @@ void expectNoControlBytes(const std::string& text) {
         if (c == '\n') {
             continue;
         }
-        ASSERT_TRUE(byte >= 0x20 && byte < 0x7F) << "raw byte 0x" << std::hex << int{byte};
+        ASSERT_GE(byte, 0x20) << "raw control byte in: " << text;
+        ASSERT_LT(byte, 0x7F) << "raw byte from 0x7F up in: " << text;
     }
 }
 
