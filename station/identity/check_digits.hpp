@@ -7,7 +7,7 @@
 namespace station::identity {
 
 // Computes the GS1 mod 10 check digit for `digits` (the data digits without the check digit),
-// weighting 3 and 1 from the right as in GS1 General Specifications section 7.9.1. Returns
+// weighting 3 and 1 from the right as in the GS1 General Specifications. Returns
 // nothing when `digits` is empty or contains a non-digit.
 std::optional<char> gs1CheckDigit(std::string_view digits);
 
@@ -19,8 +19,8 @@ bool hasValidGs1CheckDigit(std::string_view digitsWithCheck);
 // '/', '+', '%'), or -1 when `c` is not in it.
 int hibcCharacterValue(char c);
 
-// Computes the HIBC mod 43 check character over `data` (ANSI/HIBC 2.6, section on the check
-// character). Returns nothing when `data` contains a character outside the mod 43 set.
+// Computes the HIBC mod 43 check character over `data` (ANSI/HIBC 2.6). Returns nothing when
+// `data` contains a character outside the mod 43 set.
 std::optional<char> hibcCheckCharacter(std::string_view data);
 
 // Computes the two check characters of a GS1 alphanumeric key such as a GMN (GS1 General

@@ -227,8 +227,8 @@ constexpr AiRow kRows[] = {
     {"9", "INTERNAL", "X..90", 1, 9},
 };
 
-// The predefined-length table of the GS1 General Specifications (figure 7.8.5-1): element
-// length, AI included, by the first two digits of the AI.
+// The predefined-length table of the GS1 General Specifications: element length, AI included,
+// by the first two digits of the AI.
 constexpr std::pair<std::string_view, std::size_t> kPredefinedLengths[] = {
     {"00", 20}, {"01", 16}, {"02", 16}, {"03", 16}, {"04", 18}, {"11", 8},  {"12", 8}, {"13", 8},
     {"14", 8},  {"15", 8},  {"16", 8},  {"17", 8},  {"18", 8},  {"19", 8},  {"20", 4}, {"31", 10},

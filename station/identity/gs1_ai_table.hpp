@@ -9,10 +9,10 @@
 
 namespace station::identity {
 
-// Character sets of the GS1 General Specifications, section 7.11.
+// Character sets of the GS1 General Specifications.
 enum class Gs1Charset {
     Numeric,  // digits only
-    Cset82,   // the 82 characters of figure 7.11-1
+    Cset82,   // the 82 characters of GS1 CSET 82
     Cset39,   // digits, upper-case letters, '#', '-', '/'
     Cset64,   // URL-safe base64 letters and '='
 };

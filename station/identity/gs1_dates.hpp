@@ -10,8 +10,8 @@ namespace station::identity {
 // Returns `today` when it is a valid date, otherwise the current UTC date.
 std::chrono::year_month_day effectiveToday(std::chrono::year_month_day today);
 
-// Returns the full year for a two-digit year by the GS1 century rule (General Specifications
-// section 7.12). The year lies at most 49 years before or 50 years after the current one: 51 to
+// Returns the full year for a two-digit year by the GS1 century rule (GS1 General
+// Specifications). The year lies at most 49 years before or 50 years after the current one: 51 to
 // 99 years ahead means the previous century, and 50 to 99 years back means the next one.
 std::chrono::year resolveCentury(int twoDigitYear, std::chrono::year_month_day today);
 

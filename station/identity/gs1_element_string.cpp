@@ -325,7 +325,7 @@ bool hasVariableLengthElement(const Gs1Elements& parsed) {
 
 ParseError ambiguityError(std::string_view content, std::size_t offset,
                           const SplitCounter& counter) {
-    // Follow the only reading until the first AI whose value could end in two places.
+    // Follow the first reading up to the first AI whose value could end in two places.
     std::size_t pos = 0;
     while (pos < content.size()) {
         const auto* ai = findGs1Ai(content.substr(pos));
@@ -356,7 +356,7 @@ struct ExclusivePair {
 };
 
 // Pairs that must not appear in one scan: the invalid pairs of the GS1 General Specifications
-// section 4.14.1, as the "ex=" keys of the GS1 Barcode Syntax Dictionary list them, and 03 (MTO
+// as the "ex=" keys of the GS1 Barcode Syntax Dictionary list them, and 03 (MTO
 // GTIN) with the other trade item keys. 'n' stands for any digit.
 constexpr ExclusivePair kExclusivePairs[] = {
     {"01", "02"},     {"01", "03"},     {"02", "03"},     {"01", "37"},     {"03", "37"},

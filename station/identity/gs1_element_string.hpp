@@ -39,7 +39,7 @@ std::optional<ParseError> parseGs1HumanReadable(std::string_view content, std::s
                                                 const ParseOptions& options, Gs1Elements& out);
 
 // Rejects an AI that appears twice with different values and pairs of AIs that must not
-// appear together (GS1 General Specifications section 4.14.1).
+// appear together (the invalid pairs of the GS1 General Specifications).
 std::optional<ParseError> checkGs1ElementRelations(const Gs1Elements& parsed);
 
 // Fills the identity fields (gtin, sscc, serial, lot, dates, quantity) from GS1 elements that

@@ -20,7 +20,7 @@ bool isTrimmed(char c) {
 }
 
 // AIM symbology identifiers whose content is a GS1 element string (ISO/IEC 15424 and the GS1
-// General Specifications section 5.1.2): GS1-128, GS1 DataMatrix, GS1 QR Code, GS1 DataBar
+// General Specifications): GS1-128, GS1 DataMatrix, GS1 QR Code, GS1 DataBar
 // and GS1 DotCode.
 bool isGs1Symbology(std::string_view symbology) {
     return symbology == "]C1" || symbology == "]d2" || symbology == "]Q3" || symbology == "]e0" ||

@@ -96,7 +96,7 @@ std::optional<ParseError> checkDiValue(const DiDefinition& definition, std::stri
 }
 
 // Splits "1P12345" into the data identifier "1P" and the value "12345": up to three digits
-// and one upper-case letter (ANSI MH10.8.2 section 3).
+// and one upper-case letter (ANSI MH10.8.2).
 std::optional<std::size_t> dataIdentifierLength(std::string_view field) {
     std::size_t digits = 0;
     while (digits < field.size() && isDigit(field[digits])) {
