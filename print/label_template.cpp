@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -744,7 +746,9 @@ LabelTemplate LabelTemplate::fromString(std::string_view text, std::string sourc
 LabelTemplate LabelTemplate::fromFile(const std::filesystem::path& path) {
     std::ifstream file(path, std::ios::binary);
     if (!file) {
-        throw TemplateError(path.string(), 0, "cannot open the template file; check the path");
+        throw TemplateError(path.string(), 0,
+                            fmt::format("failed to open the template file: {}; check the path",
+                                        std::strerror(errno)));
     }
     std::ostringstream text;
     text << file.rdbuf();
