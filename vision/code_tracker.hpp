@@ -14,7 +14,7 @@ namespace station::vision {
 
 // Turns per-frame reads into one event per code: a code read in `stableFrames` frames in a row
 // (one missed frame is tolerated) is reported once, and again only after it has been absent
-// for `forgetFrames` frames. Codes are told apart by format and content, so two units with the
+// for `forgetFrames` frames. Codes are distinguished by format and content, so two units with the
 // same content in view at once give one report.
 class CodeTracker {
 public:

@@ -20,7 +20,7 @@ namespace station::vision {
 // How a decode request ended.
 struct DecodeOutcome {
     enum class Status {
-        Decoded,        // `result` holds the codes
+        Decoded,        // `result` contains the codes
         Dropped,        // a newer frame replaced this one in a full queue
         WorkerCrashed,  // the worker died on this frame; it was restarted
         WorkerHung,     // the worker missed the deadline, was killed and restarted
@@ -37,7 +37,7 @@ std::string_view statusName(DecodeOutcome::Status status);
 
 struct DecoderProcessOptions {
     std::filesystem::path executable;  // the station-decoder worker; see defaultDecoderPath()
-    // A worker that has not answered within this time is killed and counted as hung.
+    // A worker that has not replied within this time is killed and counted as hung.
     std::chrono::milliseconds timeout{3000};
     // Frames that killed or hung a worker are written here as PNG; empty disables recording.
     std::filesystem::path recordDir;
@@ -52,7 +52,7 @@ struct DecoderProcessOptions {
 std::filesystem::path defaultDecoderPath();
 
 // One supervised decoder worker process. decode() blocks the calling thread until the worker
-// answers, dies or times out, so call it from a pool thread, never from an io_context thread.
+// replies, dies or times out, so call it from a pool thread, never from an io_context thread.
 // A dead or hung worker is replaced on the next call. Not thread-safe; one caller at a time.
 class DecoderProcess {
 public:

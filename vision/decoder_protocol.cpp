@@ -76,7 +76,7 @@ private:
     bool ok_ = true;
 };
 
-// A frame never holds more codes or regions than this; a larger count means corrupt data.
+// No frame has more codes or regions than this, so a larger count means corrupt data.
 constexpr std::uint32_t kMaxItems = 4096;
 
 }  // namespace

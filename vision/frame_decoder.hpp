@@ -37,7 +37,7 @@ class FrameDecoder {
 public:
     explicit FrameDecoder(DecoderOptions options = {});
 
-    // Decodes an 8-bit grayscale or BGR frame. Never throws on image content.
+    // Decodes an 8-bit grayscale, BGR or BGRA frame.
     FrameResult decode(const cv::Mat& image) const;
 
 private:

@@ -20,7 +20,7 @@ namespace station::vision {
 class FrameSource {
 public:
     enum class ReadStatus {
-        Frame,  // `frame` holds a new BGR frame
+        Frame,  // `frame` is a new BGR frame
         End,    // a file or folder source has no more frames
         Lost,   // the device or stream stopped delivering frames; reopen it
     };

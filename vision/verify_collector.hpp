@@ -40,7 +40,7 @@ struct VerifyOptions {
 };
 
 // Collects codes from a camera over a short window on a trigger and returns the set with its
-// evidence. The daemon compares the set with the order; this class knows no orders.
+// evidence. The daemon compares the set with the order, because orders are not part of this class.
 // Called on the io_context thread; `done` runs there too. The JPEG is written on a helper
 // thread so that the event loop never waits on the disk.
 class VerifyCollector {

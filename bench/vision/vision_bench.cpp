@@ -120,8 +120,7 @@ void score(Tally& tally, const DecodeOutcome& outcome, const std::vector<std::st
     bool hit = false;
     bool misread = false;
     for (const auto& code : outcome.result.codes) {
-        bool match =
-            std::find(expected.begin(), expected.end(), comparable(code.text)) != expected.end();
+        bool match = matches(code.format, code.text, expected);
         hit |= match;
         misread |= !match;
     }
@@ -151,7 +150,7 @@ void runCorpus(const std::filesystem::path& corpus) {
     }
     std::sort(folders.begin(), folders.end());
 
-    std::printf("\n### Real photographs (%s)\n\n", corpus.string().c_str());
+    std::printf("\n### Real photographs (%s)\n\n", corpus.filename().string().c_str());
     std::printf(
         "| folder | images | plain read | station read | plain misread | station misread "
         "| plain aborts |\n|---|---|---|---|---|---|---|\n");
