@@ -1,10 +1,10 @@
 #include "config/station_config.hpp"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <regex>
 #include <set>
-#include <toml++/toml.h>
 
 namespace station::config {
 namespace {
@@ -68,9 +68,9 @@ public:
             }
             ++index;
         }
-        fail(*find(key), key,
-             fmt::format("\"{}\" is not allowed; use one of: {}", *value,
-                         fmt::join(allowed, ", ")));
+        fail(
+            *find(key), key,
+            fmt::format("\"{}\" is not allowed; use one of: {}", *value, fmt::join(allowed, ", ")));
     }
 
     std::optional<std::chrono::milliseconds> milliseconds(std::string_view key, long long min,
@@ -126,16 +126,16 @@ public:
     void rejectUnknownKeys() const {
         for (const auto& [key, node] : table_) {
             if (!consumed_.contains(std::string(key.str()))) {
-                fail(node, key.str(), "unknown key; check its spelling against "
-                                      "config/station.example.toml");
+                fail(node, key.str(),
+                     "unknown key; check its spelling against "
+                     "config/station.example.toml");
             }
         }
     }
 
     [[noreturn]] void fail(const toml::node& node, std::string_view key,
                            const std::string& problem) const {
-        throw ConfigError(file_, static_cast<int>(node.source().begin.line), dotted(key),
-                          problem);
+        throw ConfigError(file_, static_cast<int>(node.source().begin.line), dotted(key), problem);
     }
 
     std::string dotted(std::string_view key) const {
@@ -156,13 +156,20 @@ private:
 
     static std::string_view typeName(const toml::node& node) {
         switch (node.type()) {
-            case toml::node_type::string: return "a string";
-            case toml::node_type::integer: return "an integer";
-            case toml::node_type::floating_point: return "a float";
-            case toml::node_type::boolean: return "a boolean";
-            case toml::node_type::table: return "a table";
-            case toml::node_type::array: return "an array";
-            default: return "a date or time";
+            case toml::node_type::string:
+                return "a string";
+            case toml::node_type::integer:
+                return "an integer";
+            case toml::node_type::floating_point:
+                return "a float";
+            case toml::node_type::boolean:
+                return "a boolean";
+            case toml::node_type::table:
+                return "a table";
+            case toml::node_type::array:
+                return "an array";
+            default:
+                return "a date or time";
         }
     }
 
@@ -182,9 +189,9 @@ void checkRegex(TableReader& reader, std::string_view key, const std::string& pa
     try {
         std::regex compiled(pattern);
     } catch (const std::regex_error& error) {
-        reader.fail(node, key,
-                    fmt::format("\"{}\" is not a valid regular expression: {}", pattern,
-                                error.what()));
+        reader.fail(
+            node, key,
+            fmt::format("\"{}\" is not a valid regular expression: {}", pattern, error.what()));
     }
 }
 
@@ -203,8 +210,8 @@ void readStation(TableReader& reader, const std::filesystem::path& configDir,
         // A relative state_dir is taken relative to the config file, not the working directory.
         config.stateDir = resolveAgainst(configDir, *value);
     }
-    if (auto value = reader.choice("log_level",
-                                   {"trace", "debug", "info", "warn", "error", "critical"})) {
+    if (auto value =
+            reader.choice("log_level", {"trace", "debug", "info", "warn", "error", "critical"})) {
         static constexpr std::string_view kLevels[] = {"trace", "debug", "info",
                                                        "warn",  "error", "critical"};
         config.logLevel = kLevels[*value];
@@ -262,8 +269,7 @@ void readOrders(TableReader& reader, const toml::table& table, StationConfig& co
     reader.rejectUnknownKeys();
 }
 
-void readLabel(TableReader& reader, const std::filesystem::path& configDir,
-               StationConfig& config) {
+void readLabel(TableReader& reader, const std::filesystem::path& configDir, StationConfig& config) {
     if (auto value = reader.string("carton_template")) {
         config.label.cartonTemplate = resolveAgainst(configDir, *value);
     }
@@ -311,9 +317,9 @@ void readPrinter(TableReader& reader, const toml::table& table, StationConfig& c
     }
     if (auto value = reader.integer("dpi", 0, 1000)) {
         if (*value != 203 && *value != 300 && *value != 600) {
-            reader.fail(*table.get("dpi"), "dpi",
-                        fmt::format("{} is not a Zebra print resolution; use 203, 300 or 600",
-                                    *value));
+            reader.fail(
+                *table.get("dpi"), "dpi",
+                fmt::format("{} is not a Zebra print resolution; use 203, 300 or 600", *value));
         }
         printer.dpi = static_cast<unsigned>(*value);
     }
@@ -351,8 +357,7 @@ ScannerConfig readScanner(TableReader& reader, const toml::table& table, std::st
     std::optional<std::size_t> kind =
         reader.choice("kind", {"stdin", "serial", "tcp", "evdev", "hidpos"});
     if (!kind) {
-        reader.fail(table, "kind",
-                    "missing; use one of: stdin, serial, tcp, evdev, hidpos");
+        reader.fail(table, "kind", "missing; use one of: stdin, serial, tcp, evdev, hidpos");
     }
     scanner.kind = static_cast<ScannerKind>(*kind);
 
@@ -365,8 +370,7 @@ ScannerConfig readScanner(TableReader& reader, const toml::table& table, std::st
     if (auto value = reader.string("gs_substitute")) {
         if (value->size() != 1) {
             reader.fail(*table.get("gs_substitute"), "gs_substitute",
-                        fmt::format("\"{}\" must be exactly one character, such as \"~\"",
-                                    *value));
+                        fmt::format("\"{}\" must be exactly one character, such as \"~\"", *value));
         }
         scanner.gsSubstitute = (*value)[0];
     }
@@ -406,8 +410,15 @@ ScannerConfig readScanner(TableReader& reader, const toml::table& table, std::st
     if (auto value = reader.boolean("listen")) {
         scanner.listen = *value;
     }
-    if (auto value = reader.choice("layout", {"us", "uk", "de", "fr", "be", "es", "it",
-                                              "nordic"})) {
+    if (auto value = reader.integer("length_prefix_bytes", 0, 4)) {
+        if (*value != 0 && *value != 2 && *value != 4) {
+            reader.fail(*table.get("length_prefix_bytes"), "length_prefix_bytes",
+                        fmt::format("{} is not allowed; use 0 (suffix framing), 2 or 4", *value));
+        }
+        scanner.lengthPrefixBytes = static_cast<unsigned>(*value);
+    }
+    if (auto value =
+            reader.choice("layout", {"us", "uk", "de", "fr", "be", "es", "it", "nordic"})) {
         static constexpr std::string_view kLayouts[] = {"us", "uk", "de", "fr",
                                                         "be", "es", "it", "nordic"};
         scanner.layout = kLayouts[*value];
@@ -513,11 +524,11 @@ StationConfig loadConfig(const std::filesystem::path& file, const Environment& e
             throw ConfigError(file.string(), 0, "(file)",
                               fmt::format("cannot be read: {}", problem));
         }
-        throw ConfigError(file.string(), static_cast<int>(where.begin.line), "(syntax)",
-                          problem);
+        throw ConfigError(file.string(), static_cast<int>(where.begin.line), "(syntax)", problem);
     }
 
     StationConfig config;
+    config.sourceFile = file;
     config.stateDir = defaultStateDir(environment);
     const std::filesystem::path configDir = std::filesystem::absolute(file).parent_path();
 
@@ -571,32 +582,46 @@ StationConfig loadConfig(const std::filesystem::path& file, const Environment& e
 
 std::string_view suffixName(Suffix suffix) {
     switch (suffix) {
-        case Suffix::Cr: return "cr";
-        case Suffix::Lf: return "lf";
-        case Suffix::CrLf: return "crlf";
-        case Suffix::Tab: return "tab";
+        case Suffix::Cr:
+            return "cr";
+        case Suffix::Lf:
+            return "lf";
+        case Suffix::CrLf:
+            return "crlf";
+        case Suffix::Tab:
+            return "tab";
     }
     return "?";
 }
 
 std::string_view scannerKindName(ScannerKind kind) {
     switch (kind) {
-        case ScannerKind::Stdin: return "stdin";
-        case ScannerKind::Serial: return "serial";
-        case ScannerKind::Tcp: return "tcp";
-        case ScannerKind::Evdev: return "evdev";
-        case ScannerKind::HidPos: return "hidpos";
+        case ScannerKind::Stdin:
+            return "stdin";
+        case ScannerKind::Serial:
+            return "serial";
+        case ScannerKind::Tcp:
+            return "tcp";
+        case ScannerKind::Evdev:
+            return "evdev";
+        case ScannerKind::HidPos:
+            return "hidpos";
     }
     return "?";
 }
 
 std::string_view printerKindName(PrinterKind kind) {
     switch (kind) {
-        case PrinterKind::Spool: return "spool";
-        case PrinterKind::Tcp: return "tcp";
-        case PrinterKind::UsbLp: return "usblp";
-        case PrinterKind::Cups: return "cups";
-        case PrinterKind::Libusb: return "libusb";
+        case PrinterKind::Spool:
+            return "spool";
+        case PrinterKind::Tcp:
+            return "tcp";
+        case PrinterKind::UsbLp:
+            return "usblp";
+        case PrinterKind::Cups:
+            return "cups";
+        case PrinterKind::Libusb:
+            return "libusb";
     }
     return "?";
 }

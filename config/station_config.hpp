@@ -10,7 +10,7 @@
 
 namespace station::config {
 
-// How a scanner marks the end of one scan.
+// The end-of-scan marker a scanner sends.
 enum class Suffix { Cr, Lf, CrLf, Tab };
 
 enum class ScannerKind { Stdin, Serial, Tcp, Evdev, HidPos };
@@ -80,7 +80,7 @@ struct PrinterConfig {
     std::chrono::milliseconds statusTimeout{2000};
     bool queryStatus = false;  // ask ~HS before and after each job
     unsigned dpi = 203;
-    unsigned labelWidthDots = 812;   // 4 in at 203 dpi
+    unsigned labelWidthDots = 812;    // 4 in at 203 dpi
     unsigned labelHeightDots = 1218;  // 6 in at 203 dpi
 };
 
@@ -105,9 +105,12 @@ struct LabelConfig {
 };
 
 struct StationConfig {
+    // The file this configuration came from; empty for the built-in defaults. Parts with
+    // their own loaders (the [camera] table) read their table from it.
+    std::filesystem::path sourceFile;
     std::string stationId = "station-1";
     std::string operatorName = "packer";
-    std::filesystem::path stateDir;  // $STATE_DIRECTORY, else ./var
+    std::filesystem::path stateDir;   // $STATE_DIRECTORY, else ./var
     std::filesystem::path storePath;  // resolved against stateDir
     std::string logLevel = "info";
 

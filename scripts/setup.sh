@@ -15,6 +15,11 @@ packages=(
     zint sqlite3 python3
 )
 
+# The label oracle tests run the npm package zpl-renderer-js, which needs Node.js and npm.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    packages+=(nodejs npm)
+fi
+
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q '^install ok installed'; then

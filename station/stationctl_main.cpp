@@ -50,9 +50,10 @@ int main(int argc, char** argv) {
     CLI::App app{"stationctl: look up, recall and export shipped units; parse codes; labels"};
     app.require_subcommand(1);
     auto options = std::make_shared<GlobalOptions>();
-    app.add_option("--store", options->storePath, "Store file (default: from --config, or "
-                                                  "$STATE_DIRECTORY/station.db, or "
-                                                  "./var/station.db)");
+    app.add_option("--store", options->storePath,
+                   "Store file (default: from --config, or "
+                   "$STATE_DIRECTORY/station.db, or "
+                   "./var/station.db)");
     app.add_option("-c,--config", options->configFile, "stationd configuration file");
     app.set_version_flag("--version", "stationctl 0.1.0");
 

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "config/station_config.hpp"
+#include "station/daemon/camera_setup.hpp"
 #include "station/daemon/daemon.hpp"
 #include "station/logging.hpp"
 #include "station/store/sqlite.hpp"
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
         try {
             station::config::StationConfig config =
                 station::config::loadConfig(checkFile, environment);
+            station::daemon::loadCameraConfig(config);
             std::cout << checkFile << ": valid (" << config.scanners.size()
                       << " scanner(s), printer " << config.printer.name << ", store "
                       << config.storePath.string() << ")\n";

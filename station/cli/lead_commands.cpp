@@ -1,9 +1,8 @@
 #include "station/cli/lead_commands.hpp"
 
+#include <fmt/format.h>
 #include <termios.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <cstdlib>
 #include <iostream>
@@ -48,10 +47,9 @@ struct LeadOptions {
 };
 
 void addLeadOptions(CLI::App* command, LeadOptions& options, bool needsReason = true) {
-    command->add_option("--lead", options.lead, "Name of the lead who authorises this")
-        ->required();
-    CLI::Option* reason = command->add_option("--reason", options.reason,
-                                              "Why; recorded in the journal");
+    command->add_option("--lead", options.lead, "Name of the lead who authorises this")->required();
+    CLI::Option* reason =
+        command->add_option("--reason", options.reason, "Why; recorded in the journal");
     if (needsReason) {
         reason->required();
     }
@@ -79,9 +77,8 @@ void asLead(const CliContextPtr& context, const LeadOptions& options,
     } catch (const std::invalid_argument& error) {
         throw CLI::RuntimeError(error.what(), 1);
     } catch (const store::StoreError& error) {
-        throw CLI::RuntimeError(fmt::format("Store {}: {}", config.storePath.string(),
-                                            error.what()),
-                                1);
+        throw CLI::RuntimeError(
+            fmt::format("Store {}: {}", config.storePath.string(), error.what()), 1);
     }
 }
 
@@ -98,8 +95,8 @@ void addLeadPinCommand(CLI::App& app, const CliContextPtr& context) {
         try {
             store::Store store(config.storePath);
             std::string pin = readPin(*name);
-            const char* user = std::getenv("SUDO_USER") ? std::getenv("SUDO_USER")
-                                                        : std::getenv("USER");
+            const char* user =
+                std::getenv("SUDO_USER") ? std::getenv("SUDO_USER") : std::getenv("USER");
             lead::setLeadPin(store, *name, pin, user != nullptr ? user : "stationctl");
             std::cout << fmt::format("PIN set for lead {}\n", *name);
         } catch (const lead::AuthorizationError& error) {
@@ -154,28 +151,26 @@ void addHoldCommands(CLI::App& app, const CliContextPtr& context) {
                [&](store::Store& store, const config::StationConfig& config) {
                    int count = lead::LeadActions(store, config.stationId)
                                    .importHolds(importOptions->lead, *file);
-                   std::cout << fmt::format("{} hold(s) added from {}\n", count, *file);
-               });
-    });
+    std::cout << fmt::format("{} hold(s) added from {}\n", count, *file);
+});
+}  // namespace
+);
 
-    CLI::App* list = hold->add_subcommand("list", "List holds");
-    auto all = std::make_shared<bool>(false);
-    list->add_flag("--all", *all, "Include released holds");
-    list->callback([=] {
-        config::StationConfig config = context->config();
-        store::Store store(config.storePath, store::Store::Access::ReadOnly);
-        for (const store::Hold& entry : lead::LeadActions(store, config.stationId).holds(*all)) {
-            std::cout << fmt::format("{:>5} gtin={} lot={} serial={} by {} at {}{}: {}\n",
-                                     entry.holdId, entry.gtin.empty() ? "*" : entry.gtin,
-                                     entry.lot.empty() ? "-" : entry.lot,
-                                     entry.serial.empty() ? "-" : entry.serial, entry.createdBy,
-                                     entry.createdAt,
-                                     entry.releasedAt ? " (released " + *entry.releasedAt + ")"
-                                                      : "",
-                                     entry.reason);
-        }
-    });
-}
+CLI::App* list = hold->add_subcommand("list", "List holds");
+auto all = std::make_shared<bool>(false);
+list->add_flag("--all", *all, "Include released holds");
+list->callback([=] {
+    config::StationConfig config = context->config();
+    store::Store store(config.storePath, store::Store::Access::ReadOnly);
+    for (const store::Hold& entry : lead::LeadActions(store, config.stationId).holds(*all)) {
+        std::cout << fmt::format(
+            "{:>5} gtin={} lot={} serial={} by {} at {}{}: {}\n", entry.holdId,
+            entry.gtin.empty() ? "*" : entry.gtin, entry.lot.empty() ? "-" : entry.lot,
+            entry.serial.empty() ? "-" : entry.serial, entry.createdBy, entry.createdAt,
+            entry.releasedAt ? " (released " + *entry.releasedAt + ")" : "", entry.reason);
+    }
+});
+}  // namespace station::cli
 
 void addUnitCommands(CLI::App& app, const CliContextPtr& context) {
     CLI::App* voidCommand = app.add_subcommand("void", "Void one unit of an open order");
@@ -184,11 +179,12 @@ void addUnitCommands(CLI::App& app, const CliContextPtr& context) {
     voidCommand->add_option("LINK", *linkId, "Link id (see links --order)")->required();
     addLeadOptions(voidCommand, *voidOptions);
     voidCommand->callback([=] {
-        asLead(context, *voidOptions, [&](store::Store& store, const config::StationConfig& config) {
-            lead::LeadActions(store, config.stationId)
-                .voidLink(voidOptions->lead, *linkId, voidOptions->reason);
-            std::cout << fmt::format("Link {} voided\n", *linkId);
-        });
+        asLead(context, *voidOptions,
+               [&](store::Store& store, const config::StationConfig& config) {
+                   lead::LeadActions(store, config.stationId)
+                       .voidLink(voidOptions->lead, *linkId, voidOptions->reason);
+                   std::cout << fmt::format("Link {} voided\n", *linkId);
+               });
     });
 
     CLI::App* returned = app.add_subcommand(
@@ -212,8 +208,9 @@ void addUnitCommands(CLI::App& app, const CliContextPtr& context) {
     });
 
     CLI::App* override = app.add_subcommand(
-        "override", "Link a rejected scan on a lead's authority (wrong item, quantity, missing "
-                    "serial/lot/expiry, short shelf life)");
+        "override",
+        "Link a rejected scan on a lead's authority (wrong item, quantity, missing "
+        "serial/lot/expiry, short shelf life)");
     auto overrideOptions = std::make_shared<LeadOptions>();
     auto scanId = std::make_shared<std::string>();
     override->add_option("SCAN", *scanId, "Scan id from the journal")->required();
@@ -263,15 +260,16 @@ void addOrderCommands(CLI::App& app, const CliContextPtr& context) {
     closeShort->add_option("ORDER", *shortNumber, "Order number")->required();
     addLeadOptions(closeShort, *shortOptions);
     closeShort->callback([=] {
-        asLead(context, *shortOptions, [&](store::Store& store, const config::StationConfig& config) {
-            std::optional<std::int64_t> job =
-                lead::LeadActions(store, config.stationId)
-                    .closeShort(shortOptions->lead, *shortNumber, shortOptions->reason,
-                                daemon::makeCartonLabelRenderer(config));
-            std::cout << fmt::format("Order {} closed short{}\n", *shortNumber,
-                                     job ? fmt::format("; print job {} queued", *job)
-                                         : "; the label could not be rendered (see journal)");
-        });
+        asLead(
+            context, *shortOptions, [&](store::Store& store, const config::StationConfig& config) {
+                std::optional<std::int64_t> job =
+                    lead::LeadActions(store, config.stationId)
+                        .closeShort(shortOptions->lead, *shortNumber, shortOptions->reason,
+                                    daemon::makeCartonLabelRenderer(config));
+                std::cout << fmt::format("Order {} closed short{}\n", *shortNumber,
+                                         job ? fmt::format("; print job {} queued", *job)
+                                             : "; the label could not be rendered (see journal)");
+            });
     });
 }
 
@@ -285,10 +283,10 @@ void addPrintCommands(CLI::App& app, const CliContextPtr& context) {
     reprint->callback([=] {
         asLead(context, *reprintOptions,
                [&](store::Store& store, const config::StationConfig& config) {
-                   std::int64_t id = lead::LeadActions(store, config.stationId)
-                                         .reprint(reprintOptions->lead, *jobId,
-                                                  reprintOptions->reason,
-                                                  daemon::makeReprintRenderer(config));
+                   std::int64_t id =
+                       lead::LeadActions(store, config.stationId)
+                           .reprint(reprintOptions->lead, *jobId, reprintOptions->reason,
+                                    daemon::makeReprintRenderer(config));
                    std::cout << fmt::format("Reprint of job {} queued as job {}\n", *jobId, id);
                });
     });
@@ -305,11 +303,12 @@ void addPrintCommands(CLI::App& app, const CliContextPtr& context) {
         command->add_option("JOB", *id, "Print job id")->required();
         addLeadOptions(command, *options);
         command->callback([=, decision = std::string(decision)] {
-            asLead(context, *options, [&](store::Store& store, const config::StationConfig& config) {
-                lead::LeadActions(store, config.stationId)
-                    .resolveUncertainJob(options->lead, *id, decision, options->reason);
-                std::cout << fmt::format("Job {}: {}\n", *id, decision);
-            });
+            asLead(context, *options,
+                   [&](store::Store& store, const config::StationConfig& config) {
+                       lead::LeadActions(store, config.stationId)
+                           .resolveUncertainJob(options->lead, *id, decision, options->reason);
+                       std::cout << fmt::format("Job {}: {}\n", *id, decision);
+                   });
         });
     }
 }

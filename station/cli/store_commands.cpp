@@ -4,10 +4,11 @@
 
 #include <fstream>
 #include <iostream>
-#include <regex>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <regex>
 
+#include "station/csv.hpp"
 #include "station/session/session_engine.hpp"
 #include "station/store/store.hpp"
 
@@ -50,11 +51,11 @@ void printLinks(const std::vector<store::Link>& links, bool json) {
     std::cout << fmt::format("{:<14} {:<16} {:<20} {:<14} {:<10} {:<24}{}\n", "ORDER", "GTIN/SKU",
                              "SERIAL", "LOT", "EXPIRY", "SCANNED", "");
     for (const store::Link& link : links) {
-        std::cout << fmt::format(
-            "{:<14} {:<16} {:<20} {:<14} {:<10} {:<24}{}\n", link.orderNumber,
-            link.gtin.empty() ? link.sku : link.gtin, session::printableScan(link.serial),
-            session::printableScan(link.lot), link.expiry.value_or("-"), link.scannedAt,
-            link.voided ? " VOIDED" : "");
+        std::cout << fmt::format("{:<14} {:<16} {:<20} {:<14} {:<10} {:<24}{}\n", link.orderNumber,
+                                 link.gtin.empty() ? link.sku : link.gtin,
+                                 session::printableScan(link.serial),
+                                 session::printableScan(link.lot), link.expiry.value_or("-"),
+                                 link.scannedAt, link.voided ? " VOIDED" : "");
     }
 }
 
@@ -71,8 +72,8 @@ void printOrders(const std::vector<store::Link>& links, bool json) {
         for (const store::Link& link : links) {
             units.push_back(linkJson(link));
         }
-        std::cout << Json{{"orders", orders}, {"units", units}}.dump(
-                         2, ' ', false, Json::error_handler_t::replace)
+        std::cout << Json{{"orders", orders}, {"units", units}}.dump(2, ' ', false,
+                                                                     Json::error_handler_t::replace)
                   << '\n';
         return;
     }
@@ -93,9 +94,8 @@ void withStore(const CliContextPtr& context, const std::function<void(store::Sto
         store::Store store(path, store::Store::Access::ReadOnly);
         query(store);
     } catch (const store::StoreError& error) {
-        throw CLI::RuntimeError(fmt::format("Failed to read store {}: {}", path.string(),
-                                            error.what()),
-                                1);
+        throw CLI::RuntimeError(
+            fmt::format("Failed to read store {}: {}", path.string(), error.what()), 1);
     }
 }
 
@@ -110,20 +110,9 @@ std::string timestampBound(const std::string& text, const char* option) {
         return text;
     }
     throw CLI::RuntimeError(
-        fmt::format("{} \"{}\" is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)",
-                    option, text),
+        fmt::format("{} \"{}\" is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)", option,
+                    text),
         2);
-}
-
-std::string csvField(const std::string& value) {
-    if (value.find_first_of(",\"\r\n") == std::string::npos) {
-        return value;
-    }
-    std::string quoted = "\"";
-    for (char c : value) {
-        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    }
-    return quoted + "\"";
 }
 
 void addExportCommand(CLI::App& app, const CliContextPtr& context) {
@@ -167,8 +156,8 @@ void addExportCommand(CLI::App& app, const CliContextPtr& context) {
                     << csvField(link.serial) << ',' << csvField(link.lot) << ','
                     << link.expiry.value_or("") << ',' << csvField(link.station) << ','
                     << csvField(link.operatorName) << ',' << csvField(link.device) << ','
-                    << link.scannedAt << ',' << (link.voided ? 1 : 0) << ',' << link.scanId
-                    << ',' << csvField(session::printableScan(link.rawScan)) << '\n';
+                    << link.scannedAt << ',' << (link.voided ? 1 : 0) << ',' << link.scanId << ','
+                    << csvField(session::printableScan(link.rawScan)) << '\n';
             });
         });
         if (!output->empty()) {
@@ -190,37 +179,36 @@ void addJobsCommand(CLI::App& app, const CliContextPtr& context) {
             if (*json) {
                 Json array = Json::array();
                 for (const store::PrintJob& job : list) {
-                    array.push_back({{"job_id", job.jobId},
-                                     {"order", job.orderNumber.value_or("")},
-                                     {"template", job.templateName},
-                                     {"state", job.state},
-                                     {"attempts", job.attempts},
-                                     {"last_error", job.lastError},
-                                     {"created_at", job.createdAt},
-                                     {"reprint_of", job.reprintOf ? Json(*job.reprintOf)
-                                                                  : Json(nullptr)},
-                                     {"reason", job.reason},
-                                     {"requested_by", job.requestedBy}});
+                    array.push_back(
+                        {{"job_id", job.jobId},
+                         {"order", job.orderNumber.value_or("")},
+                         {"template", job.templateName},
+                         {"state", job.state},
+                         {"attempts", job.attempts},
+                         {"last_error", job.lastError},
+                         {"created_at", job.createdAt},
+                         {"reprint_of", job.reprintOf ? Json(*job.reprintOf) : Json(nullptr)},
+                         {"reason", job.reason},
+                         {"requested_by", job.requestedBy}});
                 }
                 std::cout << array.dump(2) << '\n';
                 return;
             }
             for (const store::PrintJob& job : list) {
-                std::cout << fmt::format("{:>6} {:<14} {:<8} {:<10} attempts {}{}{}\n", job.jobId,
-                                         job.orderNumber.value_or("-"), job.templateName,
-                                         job.state, job.attempts,
-                                         job.reprintOf ? fmt::format(" reprint of {}",
-                                                                     *job.reprintOf)
-                                                       : "",
-                                         job.lastError.empty() ? "" : "  " + job.lastError);
+                std::cout << fmt::format(
+                    "{:>6} {:<14} {:<8} {:<10} attempts {}{}{}\n", job.jobId,
+                    job.orderNumber.value_or("-"), job.templateName, job.state, job.attempts,
+                    job.reprintOf ? fmt::format(" reprint of {}", *job.reprintOf) : "",
+                    job.lastError.empty() ? "" : "  " + job.lastError);
             }
         });
     });
 }
 
 void addJournalCommand(CLI::App& app, const CliContextPtr& context) {
-    CLI::App* journal = app.add_subcommand("journal", "Journal entries: every scan, decision, "
-                                                      "print and lead action");
+    CLI::App* journal = app.add_subcommand("journal",
+                                           "Journal entries: every scan, decision, "
+                                           "print and lead action");
     auto after = std::make_shared<std::int64_t>(0);
     auto limit = std::make_shared<int>(100);
     auto json = std::make_shared<bool>(false);
@@ -243,9 +231,9 @@ void addJournalCommand(CLI::App& app, const CliContextPtr& context) {
                               << '\n';
                     continue;
                 }
-                std::cout << fmt::format("{:>6} {} {:<12} {:<22} {:<10} {}\n", entry.seq,
-                                         entry.at, entry.actor, entry.event,
-                                         entry.orderNumber.value_or("-"), entry.detailJson);
+                std::cout << fmt::format("{:>6} {} {:<12} {:<22} {:<10} {}\n", entry.seq, entry.at,
+                                         entry.actor, entry.event, entry.orderNumber.value_or("-"),
+                                         entry.detailJson);
             }
         });
     });
@@ -262,9 +250,8 @@ void addStoreCommands(CLI::App& app, CliContextPtr context) {
     lookupSerial->add_option("SERIAL", *serial, "Serial number, exactly as printed")->required();
     lookupSerial->add_flag("--json", *json, "Print JSON");
     lookupSerial->callback([=] {
-        withStore(context, [&](store::Store& store) {
-            printLinks(store.linksBySerial(*serial), *json);
-        });
+        withStore(context,
+                  [&](store::Store& store) { printLinks(store.linksBySerial(*serial), *json); });
     });
     lookup->require_subcommand(1);
 
@@ -275,9 +262,8 @@ void addStoreCommands(CLI::App& app, CliContextPtr context) {
     recall->add_option("--gtin", *gtin, "Limit to one GTIN (14 digits)");
     recall->add_flag("--json", *json, "Print JSON");
     recall->callback([=] {
-        withStore(context, [&](store::Store& store) {
-            printOrders(store.linksByLot(*lot, *gtin), *json);
-        });
+        withStore(context,
+                  [&](store::Store& store) { printOrders(store.linksByLot(*lot, *gtin), *json); });
     });
 
     CLI::App* links = app.add_subcommand("links", "Units linked to an order or a customer");
@@ -293,9 +279,9 @@ void addStoreCommands(CLI::App& app, CliContextPtr context) {
             throw CLI::RuntimeError("links needs --order ORDER or --customer REF", 2);
         }
         withStore(context, [&](store::Store& store) {
-            printLinks(order->empty() ? store.linksByCustomer(*customer)
-                                      : store.linksByOrder(*order),
-                       *json);
+            printLinks(
+                order->empty() ? store.linksByCustomer(*customer) : store.linksByOrder(*order),
+                *json);
         });
     });
 

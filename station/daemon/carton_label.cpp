@@ -57,8 +57,8 @@ session::CartonLabelRenderer makeCartonLabelRenderer(const config::StationConfig
 lead::ReprintRenderer makeReprintRenderer(const config::StationConfig& config) {
     auto reprint = std::make_shared<print::LabelTemplate>(print::LabelTemplate::builtin("reprint"));
     print::RenderOptions options = renderOptions(config.printer);
-    return [reprint, options](const std::string& fieldsJson, const std::string& reason,
-                              std::int64_t originalJob) {
+    return [reprint, options](const std::string& fieldsJson, const std::string& lead,
+                              const std::string& reason, std::int64_t originalJob) {
         nlohmann::json fields = nlohmann::json::parse(fieldsJson);
         print::LabelData data;
         for (const auto& [key, value] : fields.items()) {
@@ -70,6 +70,9 @@ lead::ReprintRenderer makeReprintRenderer(const config::StationConfig& config) {
                 data.fields[key] = value.get<std::string>();
             }
         }
+        // The banner names who reprinted and when, not the first print's operator and date.
+        data.fields["operator"] = lead;
+        data.fields["date"] = formatTimestamp(std::chrono::system_clock::now()).substr(0, 10);
         data.fields["reprint_reason"] = reason;
         data.fields["original_job"] = std::to_string(originalJob);
         return reprint->render(data, options);

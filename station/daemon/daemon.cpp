@@ -1,13 +1,16 @@
 #include "station/daemon/daemon.hpp"
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
 
 #include "drivers/scanner_factory.hpp"
 #include "print/printer_transport.hpp"
-#include "station/logging.hpp"
+#include "station/daemon/camera_setup.hpp"
 #include "station/daemon/carton_label.hpp"
+#include "station/logging.hpp"
 #include "station/session/session_engine.hpp"
+#include "vision/camera_scan_source.hpp"
 
 namespace station::daemon {
 namespace {
@@ -15,7 +18,9 @@ namespace {
 // How often the order drop folder is checked for new files.
 constexpr std::chrono::seconds kOrderImportInterval{1};
 
-std::shared_ptr<spdlog::logger> logger(const char* name) { return componentLogger(name); }
+std::shared_ptr<spdlog::logger> logger(const char* name) {
+    return componentLogger(name);
+}
 
 }  // namespace
 
@@ -27,9 +32,8 @@ Daemon::Daemon(config::StationConfig config)
 
     session::CartonLabelRenderer renderCarton = makeCartonLabelRenderer(config_);
     store_ = std::make_unique<StoreWorker>(config_, std::move(renderCarton));
-    spooler_ = std::make_unique<PrintSpooler>(io_, *store_,
-                                              print::makePrinterTransport(io_, config_.printer),
-                                              config_.stationId);
+    spooler_ = std::make_unique<PrintSpooler>(
+        io_, *store_, print::makePrinterTransport(io_, config_.printer), config_.stationId);
 }
 
 Daemon::~Daemon() {
@@ -44,8 +48,9 @@ int Daemon::run() {
                  config_.stationId, config_.storePath.string(), config_.printer.name,
                  config::printerKindName(config_.printer.kind), config_.scanners.size());
     if (config_.scanners.empty()) {
-        spdlog::warn("No scanner configured and standard input is not a terminal; add a "
-                     "[[scanner]] to the config file");
+        spdlog::warn(
+            "No scanner configured and standard input is not a terminal; add a "
+            "[[scanner]] to the config file");
     }
 
     signals_.async_wait([this](const boost::system::error_code& error, int signal) {
@@ -55,6 +60,7 @@ int Daemon::run() {
         }
     });
     startScanners();
+    startCamera();
     spooler_->start();
     scheduleOrderImport();
 
@@ -85,6 +91,22 @@ void Daemon::startScanners() {
     }
 }
 
+void Daemon::startCamera() {
+    std::optional<vision::CameraConfig> camera = loadCameraConfig(config_);
+    if (!camera) {
+        return;
+    }
+    drivers::ScanSink sink;
+    sink.onScan = [this](Scan scan) { onScan(std::move(scan)); };
+    sink.onEvent = [this](const drivers::DeviceEvent& event) { onDeviceEvent(event); };
+    auto source = std::make_unique<vision::CameraScanSource>(io_, *camera, std::move(sink));
+    source->start();
+    sourcesByName_[camera->name] = source.get();
+    sources_.push_back(std::move(source));
+    spdlog::info("Camera {} ({} {}) started", camera->name,
+                 vision::frameSourceKindName(camera->kind), camera->source);
+}
+
 void Daemon::onScan(Scan scan) {
     store_->post([this, scan = std::move(scan)] {
         session::Decision decision;
@@ -98,12 +120,10 @@ void Daemon::onScan(Scan scan) {
             decision.scanId = scan.id;
             decision.outcome = "rejected";
             decision.reason = "store_failed";
-            decision.message =
-                fmt::format("Not recorded ({}); scan the item again", error.what());
+            decision.message = fmt::format("Not recorded ({}); scan the item again", error.what());
         }
-        boost::asio::post(io_, [this, decision, device = scan.device] {
-            onDecision(decision, device);
-        });
+        boost::asio::post(io_,
+                          [this, decision, device = scan.device] { onDecision(decision, device); });
     });
 }
 

@@ -28,6 +28,8 @@ public:
 
 private:
     void startScanners();
+    // Starts the camera of the [camera] table in continuous mode, if one is enabled.
+    void startCamera();
     void onScan(Scan scan);
     void onDecision(const session::Decision& decision, const std::string& device);
     void onDeviceEvent(const drivers::DeviceEvent& event);

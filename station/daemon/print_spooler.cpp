@@ -1,9 +1,10 @@
 #include "station/daemon/print_spooler.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "station/logging.hpp"
 #include "station/timestamp.hpp"
@@ -14,7 +15,9 @@ namespace {
 constexpr std::chrono::milliseconds kFirstBackoff{500};
 constexpr std::chrono::milliseconds kMaxBackoff{30000};
 
-std::string now() { return formatTimestamp(std::chrono::system_clock::now()); }
+std::string now() {
+    return formatTimestamp(std::chrono::system_clock::now());
+}
 
 }  // namespace
 
@@ -55,7 +58,8 @@ void PrintSpooler::start() {
             }
             transaction.commit();
         } catch (const std::exception& error) {
-            componentLogger("printer")->error("Failed to load pending print jobs: {}", error.what());
+            componentLogger("printer")->error("Failed to load pending print jobs: {}",
+                                              error.what());
         }
         boost::asio::post(io_, [this, pending] {
             for (std::int64_t jobId : pending) {
@@ -87,8 +91,7 @@ void PrintSpooler::refresh() {
                 }
             }
         } catch (const std::exception& error) {
-            componentLogger("printer")->error("Failed to read queued print jobs: {}",
-                                              error.what());
+            componentLogger("printer")->error("Failed to read queued print jobs: {}", error.what());
             return;
         }
         boost::asio::post(io_, [this, queued] {
@@ -126,7 +129,7 @@ void PrintSpooler::pump() {
             }
         } catch (const std::exception& error) {
             componentLogger("printer")->error("Failed to mark print job {} as sending: {}", jobId,
-                                          error.what());
+                                              error.what());
             job.reset();
         }
         boost::asio::post(io_, [this, jobId, job = std::move(job)] {
@@ -144,16 +147,14 @@ void PrintSpooler::pump() {
 
 void PrintSpooler::send(const store::PrintJob& job) {
     const std::int64_t jobId = job.jobId;
-    transport_->send(job.zpl, [this, jobId](print::SendResult result) {
-        finish(jobId, result);
-    });
+    transport_->send(job.zpl, [this, jobId](print::SendResult result) { finish(jobId, result); });
 }
 
 void PrintSpooler::finish(std::int64_t jobId, const print::SendResult& result) {
     using Outcome = print::SendResult::Outcome;
-    std::string state = result.outcome == Outcome::Delivered ? "delivered"
+    std::string state = result.outcome == Outcome::Delivered          ? "delivered"
                         : result.outcome == Outcome::FailedBeforeSend ? "queued"
-                                                             : "uncertain";
+                                                                      : "uncertain";
     auto logger = componentLogger("printer");
     if (result.outcome == Outcome::Delivered) {
         logger->info("Print job {} delivered to {}", jobId, transport_->description());
@@ -187,7 +188,7 @@ void PrintSpooler::finish(std::int64_t jobId, const print::SendResult& result) {
             transaction.commit();
         } catch (const std::exception& error) {
             componentLogger("printer")->error("Failed to record the state of print job {}: {}",
-                                          jobId, error.what());
+                                              jobId, error.what());
         }
         boost::asio::post(io_, [this, state] {
             busy_ = false;

@@ -28,11 +28,10 @@ StoreWorker::StoreWorker(const config::StationConfig& config,
     std::filesystem::create_directories(config.storePath.parent_path());
     std::filesystem::create_directories(config.orders.dropDir);
     store_ = std::make_unique<store::Store>(config.storePath);
-    importer_ = std::make_unique<orders::OrderImporter>(*store_, config.orders.dropDir,
-                                                        config.stationId);
-    session_ = std::make_unique<session::SessionEngine>(*store_, *importer_,
-                                                        sessionSettings(config),
-                                                        std::move(renderCarton));
+    importer_ =
+        std::make_unique<orders::OrderImporter>(*store_, config.orders.dropDir, config.stationId);
+    session_ = std::make_unique<session::SessionEngine>(
+        *store_, *importer_, sessionSettings(config), std::move(renderCarton));
     thread_ = std::thread([this] {
         try {
             context_.run();
@@ -45,7 +44,9 @@ StoreWorker::StoreWorker(const config::StationConfig& config,
     });
 }
 
-StoreWorker::~StoreWorker() { stop(); }
+StoreWorker::~StoreWorker() {
+    stop();
+}
 
 void StoreWorker::stop() {
     guard_.reset();

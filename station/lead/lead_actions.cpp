@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "station/csv.hpp"
 #include "station/timestamp.hpp"
 
 namespace station::lead {
@@ -13,41 +14,14 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string now() { return formatTimestamp(std::chrono::system_clock::now()); }
+std::string now() {
+    return formatTimestamp(std::chrono::system_clock::now());
+}
 
 void requireReason(const std::string& reason, std::string_view action) {
     if (reason.find_first_not_of(" \t") == std::string::npos) {
-        throw ActionError(fmt::format("A reason is required to {}; pass --reason \"...\"",
-                                      action));
+        throw ActionError(fmt::format("A reason is required to {}; pass --reason \"...\"", action));
     }
-}
-
-std::vector<std::string> splitCsvLine(const std::string& line) {
-    std::vector<std::string> fields;
-    std::string field;
-    bool quoted = false;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        char c = line[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-                field.push_back('"');
-                ++i;
-            } else if (c == '"') {
-                quoted = false;
-            } else {
-                field.push_back(c);
-            }
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == ',') {
-            fields.push_back(std::move(field));
-            field.clear();
-        } else if (c != '\r') {
-            field.push_back(c);
-        }
-    }
-    fields.push_back(std::move(field));
-    return fields;
 }
 
 }  // namespace
@@ -92,7 +66,10 @@ std::int64_t LeadActions::addHold(const std::string& lead, const std::string& gt
     insert.run();
     std::int64_t holdId = store_.database().lastInsertRowId();
     journal(lead, "hold_added", std::nullopt,
-            Json{{"hold_id", holdId}, {"gtin", gtin}, {"lot", lot}, {"serial", serial},
+            Json{{"hold_id", holdId},
+                 {"gtin", gtin},
+                 {"lot", lot},
+                 {"serial", serial},
                  {"reason", reason}}
                 .dump());
     transaction.commit();
@@ -147,9 +124,9 @@ int LeadActions::importHolds(const std::string& lead, const std::filesystem::pat
     }
     std::string line;
     std::getline(stream, line);
-    if (splitCsvLine(line) != std::vector<std::string>{"gtin", "lot", "serial", "reason"}) {
-        throw ActionError(fmt::format(
-            "{}:1: the header must be exactly \"gtin,lot,serial,reason\"", file.string()));
+    if (splitCsvRow(line) != std::vector<std::string>{"gtin", "lot", "serial", "reason"}) {
+        throw ActionError(fmt::format("{}:1: the header must be exactly \"gtin,lot,serial,reason\"",
+                                      file.string()));
     }
     struct Row {
         std::vector<std::string> fields;
@@ -162,7 +139,7 @@ int LeadActions::importHolds(const std::string& lead, const std::filesystem::pat
         if (line.find_first_not_of(" \t\r") == std::string::npos) {
             continue;
         }
-        std::vector<std::string> fields = splitCsvLine(line);
+        std::vector<std::string> fields = splitCsvRow(line);
         if (fields.size() != 4) {
             throw ActionError(fmt::format("{}:{}: expected 4 fields, found {}", file.string(),
                                           lineNo, fields.size()));
@@ -220,8 +197,11 @@ void LeadActions::voidLink(const std::string& lead, std::int64_t linkId,
             "voided. Record a return instead (stationctl return)",
             linkId, order, select.text(1)));
     }
-    Json detail = {{"link_id", linkId}, {"gtin", select.text(3)}, {"sku", select.text(4)},
-                   {"serial", select.text(5)}, {"reason", reason}};
+    Json detail = {{"link_id", linkId},
+                   {"gtin", select.text(3)},
+                   {"sku", select.text(4)},
+                   {"serial", select.text(5)},
+                   {"reason", reason}};
     store::Statement insert = store_.database().prepare(
         "INSERT INTO link_voids (link_id, voided_at, voided_by, reason) VALUES (?, ?, ?, ?)");
     insert.bind(1, linkId).bind(2, now()).bind(3, lead).bind(4, reason);
@@ -241,8 +221,8 @@ std::int64_t LeadActions::recordReturn(const std::string& lead, const std::strin
     std::optional<store::Link> shipped = store_.findShippedSerial(gtin, sku, serial);
     if (!shipped) {
         throw ActionError(fmt::format(
-            "Serial {} of {} has not shipped from this station, so it cannot be returned",
-            serial, gtin.empty() ? sku : gtin));
+            "Serial {} of {} has not shipped from this station, so it cannot be returned", serial,
+            gtin.empty() ? sku : gtin));
     }
     store::Statement insert = store_.database().prepare(
         "INSERT INTO returns (gtin, sku, serial, order_number, returned_at, recorded_by, reason) "
@@ -257,7 +237,10 @@ std::int64_t LeadActions::recordReturn(const std::string& lead, const std::strin
     insert.run();
     std::int64_t returnId = store_.database().lastInsertRowId();
     journal(lead, "unit_returned", shipped->orderNumber,
-            Json{{"return_id", returnId}, {"gtin", gtin}, {"sku", sku}, {"serial", serial},
+            Json{{"return_id", returnId},
+                 {"gtin", gtin},
+                 {"sku", sku},
+                 {"serial", serial},
                  {"reason", reason}}
                 .dump());
     transaction.commit();
@@ -338,7 +321,7 @@ std::int64_t LeadActions::reprint(const std::string& lead, std::int64_t jobId,
     job.orderNumber = first->orderNumber;
     job.templateName = "reprint";
     job.printer = first->printer;
-    job.zpl = render(first->fieldsJson, reason, originalId);
+    job.zpl = render(first->fieldsJson, lead, reason, originalId);
     job.fieldsJson = first->fieldsJson;
     job.createdAt = now();
     job.reprintOf = originalId;
@@ -363,9 +346,9 @@ void LeadActions::resolveUncertainJob(const std::string& lead, std::int64_t jobI
         throw ActionError(fmt::format("Print job {} not found", jobId));
     }
     if (job->state != "uncertain" && job->state != "failed") {
-        throw ActionError(fmt::format(
-            "Print job {} is {}; only uncertain or failed jobs wait for a lead", jobId,
-            job->state));
+        throw ActionError(
+            fmt::format("Print job {} is {}; only uncertain or failed jobs wait for a lead", jobId,
+                        job->state));
     }
     store_.updatePrintJob(jobId, decision == "resend" ? "queued" : "cancelled", job->attempts,
                           job->lastError, now());

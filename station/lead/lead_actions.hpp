@@ -20,11 +20,11 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-// Renders the reprint of a job from the original job's fields plus reprint_reason and
-// original_job. Returns the ZPL.
-using ReprintRenderer = std::function<std::string(const std::string& fieldsJson,
-                                                  const std::string& reason,
-                                                  std::int64_t originalJob)>;
+// Renders the reprint of a job from the original job's fields plus the lead, the reason and
+// the original job's id. Returns the ZPL.
+using ReprintRenderer =
+    std::function<std::string(const std::string& fieldsJson, const std::string& lead,
+                              const std::string& reason, std::int64_t originalJob)>;
 
 // What leads do on the store: holds, voids, returns, short closes, cancels and reprints. The
 // caller has authenticated the lead; every method requires a non-empty reason, runs in one

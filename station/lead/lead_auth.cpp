@@ -15,8 +15,8 @@ namespace {
 std::string hashPin(const std::string& pin) {
     char setting[CRYPT_GENSALT_OUTPUT_SIZE];
     if (crypt_gensalt_rn("$y$", 0, nullptr, 0, setting, sizeof setting) == nullptr) {
-        throw std::runtime_error(fmt::format("Failed to create a PIN salt: {}",
-                                             std::strerror(errno)));
+        throw std::runtime_error(
+            fmt::format("Failed to create a PIN salt: {}", std::strerror(errno)));
     }
     crypt_data data{};
     const char* hash = crypt_rn(pin.c_str(), setting, &data, sizeof data);
@@ -52,8 +52,8 @@ void setLeadPin(store::Store& store, const std::string& name, const std::string&
         throw AuthorizationError("A lead needs a name");
     }
     if (pin.size() < 4) {
-        throw AuthorizationError(fmt::format(
-            "The PIN for lead {} is too short; use at least 4 characters", name));
+        throw AuthorizationError(
+            fmt::format("The PIN for lead {} is too short; use at least 4 characters", name));
     }
     const std::string now = formatTimestamp(std::chrono::system_clock::now());
     store::Transaction transaction = store.begin();

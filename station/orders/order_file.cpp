@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+
+#include "station/csv.hpp"
 
 namespace station::orders {
 namespace {
@@ -74,9 +77,13 @@ int readCount(const Json& object, const char* key, const std::string& where, int
 }
 
 store::OrderLine readLine(const Json& object, int lineNo, const std::string& where) {
-    static const std::set<std::string> kKeys = {
-        "gtin",         "sku",             "quantity",           "serial_required",
-        "lot_required", "expiry_required", "min_shelf_life_days"};
+    static const std::set<std::string> kKeys = {"gtin",
+                                                "sku",
+                                                "quantity",
+                                                "serial_required",
+                                                "lot_required",
+                                                "expiry_required",
+                                                "min_shelf_life_days"};
     if (!object.is_object()) {
         throw OrderFileError(fmt::format("{}: must be an object", where));
     }
@@ -95,8 +102,8 @@ store::OrderLine readLine(const Json& object, int lineNo, const std::string& whe
     }
     if (!line.gtin.empty()) {
         if (!isGtinShape(line.gtin)) {
-            throw OrderFileError(fmt::format(
-                "{}: gtin \"{}\" must be 8, 12, 13 or 14 digits", where, line.gtin));
+            throw OrderFileError(
+                fmt::format("{}: gtin \"{}\" must be 8, 12, 13 or 14 digits", where, line.gtin));
         }
         line.gtin.insert(0, 14 - line.gtin.size(), '0');
         if (!validGtinCheckDigit(line.gtin)) {
@@ -122,8 +129,8 @@ store::Order parseOrderJson(std::string_view text, const std::string& source) {
     try {
         document = Json::parse(text);
     } catch (const Json::parse_error& error) {
-        throw OrderFileError(fmt::format("{}: invalid JSON at byte {}: {}", source, error.byte,
-                                         error.what()));
+        throw OrderFileError(
+            fmt::format("{}: invalid JSON at byte {}: {}", source, error.byte, error.what()));
     }
     if (!document.is_object()) {
         throw OrderFileError(fmt::format("{}: the top level must be an object", source));
@@ -157,14 +164,128 @@ store::Order parseOrderJson(std::string_view text, const std::string& source) {
     return order;
 }
 
-store::Order readOrderFile(const std::filesystem::path& file) {
+std::vector<store::Order> parseOrderCsv(std::string_view text, const std::string& source) {
+    std::vector<std::string> rows;
+    std::string row;
+    for (char c : text) {
+        if (c == '\n') {
+            rows.push_back(std::move(row));
+            row.clear();
+        } else if (c != '\r') {
+            row.push_back(c);
+        }
+    }
+    if (!row.empty()) {
+        rows.push_back(std::move(row));
+    }
+    if (rows.empty()) {
+        throw OrderFileError(fmt::format("{}: the file is empty", source));
+    }
+
+    static const std::set<std::string> kColumns = {
+        "order",        "customer_ref",    "gtin",
+        "sku",          "quantity",        "serial_required",
+        "lot_required", "expiry_required", "min_shelf_life_days"};
+    std::vector<std::string> header = splitCsvRow(rows[0]);
+    for (const std::string& column : header) {
+        if (!kColumns.contains(column)) {
+            throw OrderFileError(fmt::format("{}:1: unknown column \"{}\"", source, column));
+        }
+    }
+    for (const char* required : {"order", "quantity"}) {
+        if (std::find(header.begin(), header.end(), required) == header.end()) {
+            throw OrderFileError(
+                fmt::format("{}:1: the header needs a \"{}\" column", source, required));
+        }
+    }
+
+    std::vector<store::Order> orders;
+    for (std::size_t index = 1; index < rows.size(); ++index) {
+        if (rows[index].find_first_not_of(" \t") == std::string::npos) {
+            continue;
+        }
+        const std::string where = fmt::format("{}:{}", source, index + 1);
+        std::vector<std::string> cells = splitCsvRow(rows[index]);
+        if (cells.size() != header.size()) {
+            throw OrderFileError(fmt::format("{}: expected {} fields, found {}", where,
+                                             header.size(), cells.size()));
+        }
+        Json line = Json::object();
+        std::string number;
+        std::string customer;
+        for (std::size_t column = 0; column < header.size(); ++column) {
+            const std::string& name = header[column];
+            const std::string& cell = cells[column];
+            if (name == "order") {
+                number = cell;
+            } else if (name == "customer_ref") {
+                customer = cell;
+            } else if (name == "gtin" || name == "sku") {
+                if (!cell.empty()) {
+                    line[name] = cell;
+                }
+            } else if (name == "quantity" || name == "min_shelf_life_days") {
+                if (!cell.empty()) {
+                    try {
+                        std::size_t used = 0;
+                        long long value = std::stoll(cell, &used);
+                        if (used != cell.size()) {
+                            throw std::invalid_argument(cell);
+                        }
+                        line[name] = value;
+                    } catch (const std::exception&) {
+                        throw OrderFileError(
+                            fmt::format("{}: {} \"{}\" is not a whole number", where, name, cell));
+                    }
+                }
+            } else if (!cell.empty()) {
+                if (cell == "true" || cell == "yes" || cell == "1") {
+                    line[name] = true;
+                } else if (cell == "false" || cell == "no" || cell == "0") {
+                    line[name] = false;
+                } else {
+                    throw OrderFileError(fmt::format(
+                        "{}: {} \"{}\" must be true/false, yes/no or 1/0", where, name, cell));
+                }
+            }
+        }
+        if (number.empty()) {
+            throw OrderFileError(fmt::format("{}: the order number is empty", where));
+        }
+        if (orders.empty() || orders.back().number != number) {
+            for (const store::Order& earlier : orders) {
+                if (earlier.number == number) {
+                    throw OrderFileError(
+                        fmt::format("{}: the rows of order {} must be together", where, number));
+                }
+            }
+            store::Order order;
+            order.number = number;
+            order.customerRef = customer;
+            order.source = source;
+            order.hasLines = true;
+            orders.push_back(std::move(order));
+        }
+        store::Order& order = orders.back();
+        order.lines.push_back(readLine(line, static_cast<int>(order.lines.size()) + 1, where));
+    }
+    if (orders.empty()) {
+        throw OrderFileError(fmt::format("{}: no order rows below the header", source));
+    }
+    return orders;
+}
+
+std::vector<store::Order> readOrderFile(const std::filesystem::path& file) {
     std::ifstream stream(file, std::ios::binary);
     if (!stream) {
         throw OrderFileError(fmt::format("{}: cannot be read", file.string()));
     }
     std::ostringstream text;
     text << stream.rdbuf();
-    return parseOrderJson(text.str(), file.string());
+    if (file.extension() == ".csv") {
+        return parseOrderCsv(text.str(), file.string());
+    }
+    return {parseOrderJson(text.str(), file.string())};
 }
 
 }  // namespace station::orders

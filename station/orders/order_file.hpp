@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "station/store/records.hpp"
 
@@ -21,7 +22,15 @@ public:
 // `source` names the file in error messages. Throws OrderFileError on any schema problem.
 store::Order parseOrderJson(std::string_view text, const std::string& source);
 
-// Reads and parses one order file (.json).
-store::Order readOrderFile(const std::filesystem::path& file);
+// Parses orders in CSV, one order line per row, rows of the same order together:
+//   order,customer_ref,gtin,sku,quantity,serial_required,lot_required,expiry_required,
+//   min_shelf_life_days
+// The header row is required and names the columns, in any order; only order and quantity
+// are required columns. Booleans are true/false, yes/no or 1/0. Throws OrderFileError naming
+// the file, the line and the column.
+std::vector<store::Order> parseOrderCsv(std::string_view text, const std::string& source);
+
+// Reads and parses one order file: a .json file contains one order, a .csv file one or more.
+std::vector<store::Order> readOrderFile(const std::filesystem::path& file);
 
 }  // namespace station::orders

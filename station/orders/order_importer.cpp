@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <vector>
 
+#include "station/csv.hpp"
 #include "station/orders/order_file.hpp"
 #include "station/timestamp.hpp"
 
@@ -16,8 +18,9 @@ namespace {
 
 bool isComplete(const std::filesystem::directory_entry& entry) {
     const std::string name = entry.path().filename().string();
+    const std::filesystem::path extension = entry.path().extension();
     return entry.is_regular_file() && !name.starts_with('.') && !name.ends_with(".tmp") &&
-           entry.path().extension() == ".json";
+           (extension == ".json" || extension == ".csv");
 }
 
 }  // namespace
@@ -40,7 +43,11 @@ int OrderImporter::importPending() {
     std::sort(files.begin(), files.end());
     int imported = 0;
     for (const std::filesystem::path& file : files) {
-        importFile(file);
+        if (file.filename().string().starts_with("stock")) {
+            importStock(file);
+        } else {
+            importFile(file);
+        }
         ++imported;
     }
     return imported;
@@ -48,65 +55,132 @@ int OrderImporter::importPending() {
 
 void OrderImporter::importFile(const std::filesystem::path& file) {
     const std::string now = formatTimestamp(std::chrono::system_clock::now());
-    store::Order order;
+    std::vector<store::Order> orders;
     try {
-        order = readOrderFile(file);
+        orders = readOrderFile(file);
     } catch (const OrderFileError& error) {
-        spdlog::warn("Order file rejected: {}", error.what());
-        moveAside(file, "rejected", error.what());
-        store::Transaction transaction = store_.begin();
-        store_.appendJournal({.at = now,
-                              .station = station_,
-                              .actor = "order-import",
-                              .event = "order_file_rejected",
-                              .detailJson = nlohmann::json{{"file", file.filename().string()},
-                                                           {"reason", error.what()}}
-                                                .dump()});
-        transaction.commit();
+        reject(file, std::nullopt, error.what(), now);
         return;
     }
 
+    // A file is imported whole or not at all: one order that cannot be replaced rejects it.
     store::Transaction transaction = store_.begin();
-    std::optional<store::Order> existing = store_.findOrder(order.number);
-    std::string event = "order_imported";
-    if (existing) {
+    std::vector<std::string> events;
+    for (const store::Order& order : orders) {
+        std::optional<store::Order> existing = store_.findOrder(order.number);
+        if (!existing) {
+            store_.insertOrder(order, now);
+            events.push_back("order_imported");
+            continue;
+        }
         if (store_.linkCount(order.number) > 0 || existing->state != "open") {
             std::string reason = fmt::format(
                 "order {} already has linked units or is {}; it cannot be replaced. Import the "
-                "change under a new order number or void its units first",
+                "change under a new order number, or have a lead void its units first",
                 order.number, existing->state);
-            transaction.commit();
-            spdlog::warn("Order file {} rejected: {}", file.string(), reason);
-            moveAside(file, "rejected", reason);
-            store::Transaction journal = store_.begin();
-            store_.appendJournal({.at = now,
-                                  .station = station_,
-                                  .actor = "order-import",
-                                  .event = "order_file_rejected",
-                                  .orderNumber = order.number,
-                                  .detailJson = nlohmann::json{{"file", file.filename().string()},
-                                                               {"reason", reason}}
-                                                    .dump()});
-            journal.commit();
+            transaction.rollback();
+            reject(file, order.number, reason, now);
             return;
         }
         store_.replaceOrder(order, now);
-        event = "order_updated";
-    } else {
-        store_.insertOrder(order, now);
+        events.push_back("order_updated");
     }
-    store_.appendJournal({.at = now,
-                          .station = station_,
-                          .actor = "order-import",
-                          .event = event,
-                          .orderNumber = order.number,
-                          .detailJson = nlohmann::json{{"file", file.filename().string()},
-                                                       {"lines", order.lines.size()}}
-                                            .dump()});
+    for (std::size_t i = 0; i < orders.size(); ++i) {
+        store_.appendJournal({.at = now,
+                              .station = station_,
+                              .actor = "order-import",
+                              .event = events[i],
+                              .orderNumber = orders[i].number,
+                              .detailJson = nlohmann::json{{"file", file.filename().string()},
+                                                           {"lines", orders[i].lines.size()}}
+                                                .dump()});
+    }
     transaction.commit();
-    spdlog::info("Order {} {} from {}", order.number,
-                 event == "order_imported" ? "imported" : "updated", file.string());
+    for (std::size_t i = 0; i < orders.size(); ++i) {
+        spdlog::info("Order {} {} from {}", orders[i].number,
+                     events[i] == "order_imported" ? "imported" : "updated", file.string());
+    }
     moveAside(file, "imported", "");
+}
+
+void OrderImporter::importStock(const std::filesystem::path& file) {
+    const std::string now = formatTimestamp(std::chrono::system_clock::now());
+    std::ifstream stream(file);
+    std::string line;
+    std::getline(stream, line);
+    if (splitCsvRow(line) != std::vector<std::string>{"gtin", "lot", "expiry", "quantity"}) {
+        reject(file, std::nullopt,
+               fmt::format("{}:1: a stock snapshot needs the header gtin,lot,expiry,quantity",
+                           file.string()),
+               now);
+        return;
+    }
+    static const std::regex kDate(R"(\d{4}-\d{2}-\d{2})");
+    static const std::regex kCount(R"(\d{1,9})");
+    std::vector<std::vector<std::string>> rows;
+    int lineNo = 1;
+    while (std::getline(stream, line)) {
+        ++lineNo;
+        if (line.find_first_not_of(" \t\r") == std::string::npos) {
+            continue;
+        }
+        std::vector<std::string> fields = splitCsvRow(line);
+        if (fields.size() != 4 || fields[0].empty() || fields[1].empty() ||
+            !std::regex_match(fields[2], kDate) || !std::regex_match(fields[3], kCount)) {
+            reject(
+                file, std::nullopt,
+                fmt::format("{}:{}: expected gtin,lot,YYYY-MM-DD,quantity", file.string(), lineNo),
+                now);
+            return;
+        }
+        rows.push_back(std::move(fields));
+    }
+
+    // The snapshot replaces the stock of every GTIN it names; other GTINs keep theirs.
+    store::Transaction transaction = store_.begin();
+    store::Statement clear = store_.database().prepare("DELETE FROM stock_lots WHERE gtin = ?");
+    for (const std::vector<std::string>& row : rows) {
+        clear.reset();
+        clear.bind(1, row[0]);
+        clear.run();
+    }
+    store::Statement insert = store_.database().prepare(
+        "INSERT OR REPLACE INTO stock_lots (gtin, lot, expiry, quantity, updated_at) "
+        "VALUES (?, ?, ?, ?, ?)");
+    for (const std::vector<std::string>& row : rows) {
+        insert.reset();
+        insert.bind(1, row[0]).bind(2, row[1]).bind(3, row[2]).bind(
+            4, static_cast<std::int64_t>(std::stoll(row[3])));
+        insert.bind(5, now);
+        insert.run();
+    }
+    store_.appendJournal(
+        {.at = now,
+         .station = station_,
+         .actor = "order-import",
+         .event = "stock_imported",
+         .detailJson =
+             nlohmann::json{{"file", file.filename().string()}, {"lots", rows.size()}}.dump()});
+    transaction.commit();
+    spdlog::info("Stock snapshot {} imported: {} lot(s)", file.string(), rows.size());
+    moveAside(file, "imported", "");
+}
+
+void OrderImporter::reject(const std::filesystem::path& file,
+                           const std::optional<std::string>& orderNumber, const std::string& reason,
+                           const std::string& at) {
+    spdlog::warn("Order file {} rejected: {}", file.string(), reason);
+    moveAside(file, "rejected", reason);
+    store::Transaction transaction = store_.begin();
+    store_.appendJournal(
+        {.at = at,
+         .station = station_,
+         .actor = "order-import",
+         .event = "order_file_rejected",
+         .orderNumber = orderNumber,
+         .detailJson = nlohmann::json{{"file", file.filename().string()}, {"reason", reason}}.dump(
+             -1, ' ', false, nlohmann::json::error_handler_t::replace)});
+    transaction.commit();
 }
 
 void OrderImporter::moveAside(const std::filesystem::path& file, const std::string& folder,
@@ -117,8 +191,8 @@ void OrderImporter::moveAside(const std::filesystem::path& file, const std::stri
     std::filesystem::path destination = target / file.filename();
     std::filesystem::rename(file, destination, error);
     if (error) {
-        spdlog::error("Failed to move order file {} to {}: {}; remove it by hand",
-                      file.string(), destination.string(), error.message());
+        spdlog::error("Failed to move order file {} to {}: {}; remove it by hand", file.string(),
+                      destination.string(), error.message());
         return;
     }
     if (!reason.empty()) {

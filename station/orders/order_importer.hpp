@@ -1,13 +1,15 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "station/store/store.hpp"
 
 namespace station::orders {
 
-// Picks up order files from the drop folder into the store. A file is taken whole or not at
+// Picks up order files (.json, .csv) and stock snapshots (stock*.csv) from the drop folder
+// into the store. A file is taken whole or not at
 // all: writers create it under a name starting with '.' or ending in ".tmp" and rename it when
 // complete. Imported files move to imported/, unusable ones to rejected/ with a
 // FILE.reason.txt beside them.
@@ -21,6 +23,10 @@ public:
 
 private:
     void importFile(const std::filesystem::path& file);
+    // Reads a stock snapshot (stock*.csv: gtin,lot,expiry,quantity) for the FEFO check.
+    void importStock(const std::filesystem::path& file);
+    void reject(const std::filesystem::path& file, const std::optional<std::string>& orderNumber,
+                const std::string& reason, const std::string& at);
     void moveAside(const std::filesystem::path& file, const std::string& folder,
                    const std::string& reason);
 

@@ -14,7 +14,8 @@ struct Decision {
     std::string outcome;
     // Empty when accepted; otherwise one of: parse_error, no_open_order, wrong_item,
     // quantity_exceeded, duplicate_serial, serial_missing, lot_missing, expiry_missing, expired,
-    // shelf_life_too_short, on_hold, order_closed, nothing_to_close.
+    // shelf_life_too_short, fefo, on_hold, duplicate_serial, order_closed, order_incomplete,
+    // nothing_to_close, nothing_to_undo, store_failed.
     std::string reason;
     std::string message;
     std::optional<std::string> orderNumber;

@@ -39,8 +39,8 @@ std::string trimmed(std::string_view data) {
 std::string unitName(const identity::Identity& unit) {
     const std::string& sku = !unit.sku.empty() ? unit.sku : unit.partNumber;
     std::string name = !unit.gtin.empty() ? "GTIN " + unit.gtin
-                       : !sku.empty()       ? "SKU " + sku
-                                           : "code " + printableScan(unit.content);
+                       : !sku.empty()     ? "SKU " + sku
+                                          : "code " + printableScan(unit.content);
     if (!unit.serial.empty()) {
         name += " serial " + printableScan(unit.serial);
     }
@@ -51,8 +51,7 @@ std::string unitName(const identity::Identity& unit) {
 }
 
 int daysBetween(std::chrono::year_month_day from, std::chrono::year_month_day to) {
-    return static_cast<int>(
-        (std::chrono::sys_days(to) - std::chrono::sys_days(from)).count());
+    return static_cast<int>((std::chrono::sys_days(to) - std::chrono::sys_days(from)).count());
 }
 
 }  // namespace
@@ -173,8 +172,7 @@ Decision SessionEngine::decide(const Scan& scan, const std::string& content) {
     return linkUnit(scan, *unit);
 }
 
-std::optional<identity::Identity> SessionEngine::parse(const Scan& scan,
-                                                       const std::string& content,
+std::optional<identity::Identity> SessionEngine::parse(const Scan& scan, const std::string& content,
                                                        identity::ParseError* error) {
     identity::ParseOptions options;
     options.gsSubstitute = settings_.gsSubstitute;
@@ -216,17 +214,18 @@ Decision SessionEngine::undoLastScan(const Scan& scan) {
     decision.outcome = "undone";
     decision.orderNumber = openOrder_;
     decision.linkId = linkId;
-    decision.message = fmt::format("Removed {}{} from order {}; take it out of the carton",
-                                   item, serial.empty() ? "" : " serial " + printableScan(serial),
-                                   *openOrder_);
+    decision.message =
+        fmt::format("Removed {}{} from order {}; take it out of the carton", item,
+                    serial.empty() ? "" : " serial " + printableScan(serial), *openOrder_);
     return decision;
 }
 
 Decision SessionEngine::overrideRejectedScan(const std::string& scanId, const std::string& lead,
                                              const std::string& reason) {
     static const std::vector<std::string> kOverridable = {
-        "wrong_item",    "quantity_exceeded", "serial_missing",
-        "lot_missing",   "expiry_missing",    "shelf_life_too_short"};
+        "wrong_item",  "quantity_exceeded", "serial_missing",
+        "lot_missing", "expiry_missing",    "shelf_life_too_short",
+        "fefo"};
     if (reason.find_first_not_of(" \t") == std::string::npos) {
         throw std::invalid_argument("An override needs a reason");
     }
@@ -236,12 +235,11 @@ Decision SessionEngine::overrideRejectedScan(const std::string& scanId, const st
         throw std::invalid_argument(fmt::format("Scan {} not found", scanId));
     }
     if (record->outcome != "rejected" ||
-        std::find(kOverridable.begin(), kOverridable.end(), record->reason) ==
-            kOverridable.end()) {
-        throw std::invalid_argument(fmt::format(
-            "Scan {} was {}{}; only rejections for {} can be overridden", scanId,
-            record->outcome, record->reason.empty() ? "" : " (" + record->reason + ")",
-            fmt::join(kOverridable, ", ")));
+        std::find(kOverridable.begin(), kOverridable.end(), record->reason) == kOverridable.end()) {
+        throw std::invalid_argument(
+            fmt::format("Scan {} was {}{}; only rejections for {} can be overridden", scanId,
+                        record->outcome, record->reason.empty() ? "" : " (" + record->reason + ")",
+                        fmt::join(kOverridable, ", ")));
     }
     std::optional<store::Order> order;
     if (record->orderNumber) {
@@ -249,13 +247,11 @@ Decision SessionEngine::overrideRejectedScan(const std::string& scanId, const st
     }
     if (!order) {
         throw std::invalid_argument(
-            fmt::format("Scan {} was read with no order open; scan it again in its order",
-                        scanId));
+            fmt::format("Scan {} was read with no order open; scan it again in its order", scanId));
     }
     if (order->state != "open") {
-        throw std::invalid_argument(
-            fmt::format("Order {} is {}; overrides apply to open orders only", order->number,
-                        order->state));
+        throw std::invalid_argument(fmt::format(
+            "Order {} is {}; overrides apply to open orders only", order->number, order->state));
     }
 
     Scan scan;
@@ -267,8 +263,8 @@ Decision SessionEngine::overrideRejectedScan(const std::string& scanId, const st
     identity::ParseError error;
     std::optional<identity::Identity> unit = parse(scan, record->raw, &error);
     if (!unit) {
-        throw std::invalid_argument(fmt::format("Scan {} cannot be parsed: {}", scanId,
-                                                error.message));
+        throw std::invalid_argument(
+            fmt::format("Scan {} cannot be parsed: {}", scanId, error.message));
     }
 
     const std::string now = formatTimestamp(std::chrono::system_clock::now());
@@ -300,10 +296,11 @@ Decision SessionEngine::overrideRejectedScan(const std::string& scanId, const st
                           .event = "scan_overridden",
                           .scanId = scanId,
                           .orderNumber = order->number,
-                          .detailJson = Json{{"link_id", *decision.linkId},
-                                             {"rejected_for", record->reason},
-                                             {"reason", reason}}
-                                            .dump()});
+                          .detailJson = Json{
+                              {"link_id", *decision.linkId},
+                              {"rejected_for", record->reason},
+                              {"reason",
+                               reason}}.dump()});
     transaction.commit();
     return decision;
 }
@@ -321,9 +318,9 @@ Decision SessionEngine::openOrderFromScan(const Scan& scan, const std::string& n
         spdlog::warn("No order data for {}; units are linked as scanned", number);
     }
     if (order->state != "open") {
-        return reject(scan, "order_closed",
-                      fmt::format("Order {} is already {}; scan another order", number,
-                                  order->state));
+        return reject(
+            scan, "order_closed",
+            fmt::format("Order {} is already {}; scan another order", number, order->state));
     }
 
     Decision decision;
@@ -341,8 +338,8 @@ Decision SessionEngine::openOrderFromScan(const Scan& scan, const std::string& n
         for (const store::OrderLine& line : order->lines) {
             expected += line.quantity;
         }
-        decision.message = fmt::format("Order {} open: {} of {} units scanned", number, linked,
-                                       expected);
+        decision.message =
+            fmt::format("Order {} open: {} of {} units scanned", number, linked, expected);
     }
     openOrder_ = number;
     return decision;
@@ -405,10 +402,9 @@ Decision SessionEngine::linkUnit(const Scan& scan, const identity::Identity& uni
     if (link.sku.empty() && order->hasLines) {
         // A bare serial that fits several SKUs' patterns belongs to the one on this order.
         for (const std::string& candidate : unit.matchingSkus) {
-            auto onOrder = std::find_if(order->lines.begin(), order->lines.end(),
-                                        [&](const store::OrderLine& orderLine) {
-                                            return orderLine.sku == candidate;
-                                        });
+            auto onOrder = std::find_if(
+                order->lines.begin(), order->lines.end(),
+                [&](const store::OrderLine& orderLine) { return orderLine.sku == candidate; });
             if (onOrder != order->lines.end()) {
                 link.sku = candidate;
                 break;
@@ -448,10 +444,11 @@ Decision SessionEngine::linkUnit(const Scan& scan, const identity::Identity& uni
                           fmt::format("{} is not on order {}; put it back", name, order->number));
         }
         if (line == nullptr) {
-            return reject(scan, "quantity_exceeded",
-                          fmt::format("Order {} already has all units of {}; put this one back",
-                                      order->number,
-                                      !unit.gtin.empty() ? "GTIN " + unit.gtin : "SKU " + link.sku));
+            return reject(
+                scan, "quantity_exceeded",
+                fmt::format("Order {} already has all units of {}; put this one back",
+                            order->number,
+                            !unit.gtin.empty() ? "GTIN " + unit.gtin : "SKU " + link.sku));
         }
         link.lineNo = line->lineNo;
 
@@ -469,8 +466,7 @@ Decision SessionEngine::linkUnit(const Scan& scan, const identity::Identity& uni
         }
         if (line->expiryRequired && !unit.expiry) {
             return reject(scan, "expiry_missing",
-                          fmt::format("{} needs an expiry date on order {}", name,
-                                      order->number));
+                          fmt::format("{} needs an expiry date on order {}", name, order->number));
         }
     }
 
@@ -478,25 +474,32 @@ Decision SessionEngine::linkUnit(const Scan& scan, const identity::Identity& uni
         const std::chrono::year_month_day today = today_();
         // An expiry day is valid through the end of that day.
         if (std::chrono::sys_days(*unit.expiry) < std::chrono::sys_days(today)) {
-            return reject(scan, "expired",
-                          fmt::format("{} expired on {}; do not ship it", name,
-                                      formatDate(*unit.expiry)));
+            return reject(
+                scan, "expired",
+                fmt::format("{} expired on {}; do not ship it", name, formatDate(*unit.expiry)));
         }
         if (line != nullptr && line->minShelfLifeDays > 0 &&
             daysBetween(today, *unit.expiry) < line->minShelfLifeDays) {
-            return reject(scan, "shelf_life_too_short",
-                          fmt::format("{} expires on {}, {} days from today; order {} needs at "
-                                      "least {} days",
-                                      name, formatDate(*unit.expiry),
-                                      daysBetween(today, *unit.expiry), order->number,
-                                      line->minShelfLifeDays));
+            return reject(
+                scan, "shelf_life_too_short",
+                fmt::format("{} expires on {}, {} days from today; order {} needs at "
+                            "least {} days",
+                            name, formatDate(*unit.expiry), daysBetween(today, *unit.expiry),
+                            order->number, line->minShelfLifeDays));
         }
     }
 
+    if (std::optional<std::string> earlier = earlierExpiringLot(unit)) {
+        return reject(scan, "fefo",
+                      fmt::format("{} expires later than lot {} in stock; ship lot {} first, or "
+                                  "ask a lead to override",
+                                  name, *earlier, *earlier));
+    }
+
     if (std::optional<store::Hold> hold = store_.activeHold(unit.gtin, unit.lot, unit.serial)) {
-        return reject(scan, "on_hold",
-                      fmt::format("{} is on hold ({}); set it aside for a lead", name,
-                                  hold->reason));
+        return reject(
+            scan, "on_hold",
+            fmt::format("{} is on hold ({}); set it aside for a lead", name, hold->reason));
     }
 
     if (!unit.serial.empty()) {
@@ -527,8 +530,8 @@ Decision SessionEngine::linkUnit(const Scan& scan, const identity::Identity& uni
         scanned += std::min(candidate.quantity, counts[static_cast<std::size_t>(candidate.lineNo)]);
         expected += candidate.quantity;
     }
-    decision.message = fmt::format("Linked {} to order {} ({} of {})", name, order->number,
-                                   scanned, expected);
+    decision.message =
+        fmt::format("Linked {} to order {} ({} of {})", name, order->number, scanned, expected);
     if (scanned == expected) {
         decision.printJobId = completeOrder(*order, "complete", settings_.operatorName, now);
         decision.orderCompleted = true;
@@ -574,16 +577,34 @@ std::optional<std::int64_t> SessionEngine::completeOrder(const store::Order& ord
     job.fieldsJson = label.fieldsJson;
     job.createdAt = at;
     std::int64_t jobId = store_.insertPrintJob(job);
-    store_.appendJournal({.at = at,
-                          .station = settings_.station,
-                          .actor = actor,
-                          .event = "print_job_created",
-                          .orderNumber = order.number,
-                          .detailJson = Json{{"job_id", jobId},
-                                             {"template", label.templateName},
-                                             {"units", links.size()}}
-                                            .dump()});
+    store_.appendJournal(
+        {.at = at,
+         .station = settings_.station,
+         .actor = actor,
+         .event = "print_job_created",
+         .orderNumber = order.number,
+         .detailJson =
+             Json{{"job_id", jobId}, {"template", label.templateName}, {"units", links.size()}}
+                 .dump()});
     return jobId;
+}
+
+std::optional<std::string> SessionEngine::earlierExpiringLot(const identity::Identity& unit) {
+    if (unit.gtin.empty() || unit.lot.empty() || !unit.expiry) {
+        return std::nullopt;
+    }
+    // A lot that expired already does not count: it must not ship at all.
+    store::Statement select = store_.database().prepare(
+        "SELECT lot, expiry FROM stock_lots WHERE gtin = ? AND lot <> ? AND quantity > 0 "
+        "AND expiry < ? AND expiry >= ? ORDER BY expiry, lot LIMIT 1");
+    select.bind(1, unit.gtin)
+        .bind(2, unit.lot)
+        .bind(3, formatDate(*unit.expiry))
+        .bind(4, formatDate(today_()));
+    if (!select.step()) {
+        return std::nullopt;
+    }
+    return fmt::format("{} (expiry {})", select.text(0), select.text(1));
 }
 
 Decision SessionEngine::reject(const Scan& scan, std::string reason, std::string message) {
@@ -596,8 +617,7 @@ Decision SessionEngine::reject(const Scan& scan, std::string reason, std::string
     return decision;
 }
 
-void SessionEngine::record(const Scan& scan, const Decision& decision,
-                           const std::string& content) {
+void SessionEngine::record(const Scan& scan, const Decision& decision, const std::string& content) {
     store::ScanRecord record;
     record.scanId = scan.id;
     record.device = scan.device;
@@ -610,9 +630,8 @@ void SessionEngine::record(const Scan& scan, const Decision& decision,
     record.orderNumber = decision.orderNumber;
     store_.insertScan(record);
 
-    Json detail = {{"device", scan.device},
-                   {"scan", printableScan(content)},
-                   {"message", decision.message}};
+    Json detail = {
+        {"device", scan.device}, {"scan", printableScan(content)}, {"message", decision.message}};
     if (!scan.symbology.empty()) {
         detail["symbology"] = scan.symbology;
     }
@@ -625,14 +644,14 @@ void SessionEngine::record(const Scan& scan, const Decision& decision,
     if (decision.printJobId) {
         detail["print_job_id"] = *decision.printJobId;
     }
-    store_.appendJournal({.at = formatTimestamp(std::chrono::system_clock::now()),
-                          .station = settings_.station,
-                          .actor = settings_.operatorName,
-                          .event = "scan_" + decision.outcome,
-                          .scanId = scan.id,
-                          .orderNumber = decision.orderNumber,
-                          .detailJson = detail.dump(-1, ' ', false,
-                                                    Json::error_handler_t::replace)});
+    store_.appendJournal(
+        {.at = formatTimestamp(std::chrono::system_clock::now()),
+         .station = settings_.station,
+         .actor = settings_.operatorName,
+         .event = "scan_" + decision.outcome,
+         .scanId = scan.id,
+         .orderNumber = decision.orderNumber,
+         .detailJson = detail.dump(-1, ' ', false, Json::error_handler_t::replace)});
 }
 
 }  // namespace station::session

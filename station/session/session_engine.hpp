@@ -56,7 +56,7 @@ public:
 
     // Links a scan that was rejected, on a lead's authority. Only rejections that a person can
     // judge are overridable: wrong_item, quantity_exceeded, serial_missing, lot_missing,
-    // expiry_missing, shelf_life_too_short. Expired units, held units, duplicate serials and
+    // expiry_missing, shelf_life_too_short, fefo. Expired units, held units, duplicate serials and
     // unreadable scans are not: release the hold or record a return instead. The caller has
     // authenticated the lead. Throws std::invalid_argument when the override is not allowed.
     Decision overrideRejectedScan(const std::string& scanId, const std::string& lead,
@@ -78,6 +78,9 @@ private:
     std::optional<std::int64_t> completeOrder(const store::Order& order, const std::string& state,
                                               const std::string& actor, const std::string& at);
     Decision reject(const Scan& scan, std::string reason, std::string message);
+    // The earliest-expiring other lot of the unit's GTIN in the stock snapshot that expires
+    // before the unit, described for the packer, or nothing.
+    std::optional<std::string> earlierExpiringLot(const identity::Identity& unit);
     void record(const Scan& scan, const Decision& decision, const std::string& content);
     std::optional<Decision> replay(const Scan& scan);
 

@@ -170,7 +170,9 @@ constexpr std::array<std::string_view, 2> kMigrations = {kVersion1, kVersion2};
 
 }  // namespace
 
-std::span<const std::string_view> migrations() { return kMigrations; }
+std::span<const std::string_view> migrations() {
+    return kMigrations;
+}
 
 int schemaVersion(Database& db) {
     Statement statement = db.prepare("PRAGMA user_version");
@@ -178,7 +180,9 @@ int schemaVersion(Database& db) {
     return static_cast<int>(statement.integer(0));
 }
 
-void migrate(Database& db) { migrate(db, static_cast<int>(kMigrations.size())); }
+void migrate(Database& db) {
+    migrate(db, static_cast<int>(kMigrations.size()));
+}
 
 void migrate(Database& db, int latest) {
     const int current = schemaVersion(db);

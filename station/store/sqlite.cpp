@@ -16,13 +16,13 @@ namespace {
 }  // namespace
 
 Database::Database(const std::filesystem::path& path, Mode mode) : path_(path) {
-    int flags = mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY
-                                       : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int flags =
+        mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     int code = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
     if (code != SQLITE_OK) {
-        std::string message = fmt::format("Failed to open store {}: {}", path.string(),
-                                          db_ != nullptr ? sqlite3_errmsg(db_)
-                                                         : sqlite3_errstr(code));
+        std::string message =
+            fmt::format("Failed to open store {}: {}", path.string(),
+                        db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(code));
         sqlite3_close(db_);
         db_ = nullptr;
         throw StoreError(message, code);
@@ -49,21 +49,29 @@ void Database::execute(std::string_view sql) {
     }
 }
 
-Statement Database::prepare(std::string_view sql) { return Statement(db_, sql); }
+Statement Database::prepare(std::string_view sql) {
+    return Statement(db_, sql);
+}
 
-std::int64_t Database::lastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+std::int64_t Database::lastInsertRowId() const {
+    return sqlite3_last_insert_rowid(db_);
+}
 
-int Database::changes() const { return sqlite3_changes(db_); }
+int Database::changes() const {
+    return sqlite3_changes(db_);
+}
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
-    int code = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &statement_,
-                                  nullptr);
+    int code =
+        sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &statement_, nullptr);
     if (code != SQLITE_OK) {
         raise(db, code, fmt::format("Preparing \"{}\"", sql));
     }
 }
 
-Statement::~Statement() { sqlite3_finalize(statement_); }
+Statement::~Statement() {
+    sqlite3_finalize(statement_);
+}
 
 Statement::Statement(Statement&& other) noexcept
     : db_(other.db_), statement_(std::exchange(other.statement_, nullptr)) {}
@@ -130,9 +138,9 @@ void Statement::reset() {
 std::string Statement::text(int column) const {
     const unsigned char* value = sqlite3_column_text(statement_, column);
     int size = sqlite3_column_bytes(statement_, column);
-    return value != nullptr ? std::string(reinterpret_cast<const char*>(value),
-                                          static_cast<std::size_t>(size))
-                            : std::string();
+    return value != nullptr
+               ? std::string(reinterpret_cast<const char*>(value), static_cast<std::size_t>(size))
+               : std::string();
 }
 
 std::string Statement::blob(int column) const {
@@ -151,7 +159,9 @@ bool Statement::isNull(int column) const {
     return sqlite3_column_type(statement_, column) == SQLITE_NULL;
 }
 
-Transaction::Transaction(Database& db) : db_(db) { db_.execute("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Database& db) : db_(db) {
+    db_.execute("BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction() {
     if (!done_) {
@@ -160,6 +170,13 @@ Transaction::~Transaction() {
         } catch (const StoreError& error) {
             spdlog::error("Rollback failed on {}: {}", db_.path().string(), error.what());
         }
+    }
+}
+
+void Transaction::rollback() {
+    if (!done_) {
+        done_ = true;
+        db_.execute("ROLLBACK");
     }
 }
 

@@ -59,7 +59,9 @@ public:
     Statement(const Statement&) = delete;
 
     Statement& bind(int index, std::string_view text);
-    Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
+    Statement& bind(int index, const std::string& text) {
+        return bind(index, std::string_view(text));
+    }
     Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
     Statement& bindBlob(int index, std::string_view bytes);
     Statement& bind(int index, std::int64_t value);
@@ -92,6 +94,8 @@ public:
     Transaction& operator=(const Transaction&) = delete;
 
     void commit();
+    // Rolls back now instead of at destruction.
+    void rollback();
 
 private:
     Database& db_;

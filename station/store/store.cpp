@@ -85,8 +85,7 @@ void insertLines(Database& db, const Order& order) {
 }  // namespace
 
 Store::Store(const std::filesystem::path& path, Access access)
-    : db_(path, access == Access::ReadOnly ? Database::Mode::ReadOnly
-                                           : Database::Mode::ReadWrite) {
+    : db_(path, access == Access::ReadOnly ? Database::Mode::ReadOnly : Database::Mode::ReadWrite) {
     db_.execute("PRAGMA foreign_keys = ON");
     if (access == Access::ReadWrite) {
         db_.execute("PRAGMA journal_mode = WAL");
@@ -308,9 +307,8 @@ std::vector<Link> Store::linksBetween(const std::string& since, const std::strin
 }
 
 std::vector<Link> Store::linksByCustomer(const std::string& customerRef) {
-    return queryLinks(
-        "l.order_number IN (SELECT order_number FROM orders WHERE customer_ref = ?)",
-        {customerRef});
+    return queryLinks("l.order_number IN (SELECT order_number FROM orders WHERE customer_ref = ?)",
+                      {customerRef});
 }
 
 void Store::forEachLinkBetween(const std::string& since, const std::string& until,
@@ -327,7 +325,8 @@ void Store::forEachLinkBetween(const std::string& since, const std::string& unti
 
 void Store::backupTo(const std::filesystem::path& target) {
     Database destination(target, Database::Mode::ReadWrite);
-    sqlite3_backup* backup = sqlite3_backup_init(destination.handle(), "main", db_.handle(), "main");
+    sqlite3_backup* backup =
+        sqlite3_backup_init(destination.handle(), "main", db_.handle(), "main");
     if (backup == nullptr) {
         throw StoreError(fmt::format("Failed to start the backup to {}: {}", target.string(),
                                      sqlite3_errmsg(destination.handle())),
@@ -343,9 +342,8 @@ void Store::backupTo(const std::filesystem::path& target) {
     } while (code == SQLITE_OK || code == SQLITE_BUSY || code == SQLITE_LOCKED);
     sqlite3_backup_finish(backup);
     if (code != SQLITE_DONE) {
-        throw StoreError(fmt::format("Backup to {} failed: {}", target.string(),
-                                     sqlite3_errstr(code)),
-                         code);
+        throw StoreError(
+            fmt::format("Backup to {} failed: {}", target.string(), sqlite3_errstr(code)), code);
     }
 }
 

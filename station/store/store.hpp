@@ -31,8 +31,8 @@ public:
     void insertOrder(const Order& order, const std::string& importedAt);
     // Replaces an order's customer reference and lines. Callers check that nothing is linked.
     void replaceOrder(const Order& order, const std::string& importedAt);
-    void setOrderState(const std::string& number, const std::string& state,
-                       const std::string& at, const std::string& reason);
+    void setOrderState(const std::string& number, const std::string& state, const std::string& at,
+                       const std::string& reason);
     // Active (not voided) link counts per line number of an order; index 0 counts links
     // without a line.
     std::vector<int> activeLinkCountsByLine(const std::string& number, std::size_t lineCount);

@@ -140,8 +140,9 @@ TEST_F(StationConfigTest, UnknownTopLevelTableIsAnError) {
 }
 
 TEST_F(StationConfigTest, ChoiceListsAllowedValues) {
-    std::string message = errorFor("[[scanner]]\nname = \"a\"\nkind = \"serial\"\n"
-                                   "device = \"/dev/ttyACM0\"\nsuffix = \"enter\"\n");
+    std::string message = errorFor(
+        "[[scanner]]\nname = \"a\"\nkind = \"serial\"\n"
+        "device = \"/dev/ttyACM0\"\nsuffix = \"enter\"\n");
     EXPECT_NE(message.find(":5: scanner[0].suffix: \"enter\" is not allowed; use one of: cr, "
                            "lf, crlf, tab"),
               std::string::npos)
@@ -180,8 +181,9 @@ TEST_F(StationConfigTest, ScannerNamesMustBeUnique) {
 }
 
 TEST_F(StationConfigTest, GsSubstituteMustBeOneCharacter) {
-    std::string message = errorFor("[[scanner]]\nname = \"a\"\nkind = \"stdin\"\n"
-                                   "gs_substitute = \"~~\"\n");
+    std::string message = errorFor(
+        "[[scanner]]\nname = \"a\"\nkind = \"stdin\"\n"
+        "gs_substitute = \"~~\"\n");
     EXPECT_NE(message.find("scanner[0].gs_substitute: \"~~\" must be exactly one character"),
               std::string::npos)
         << message;
@@ -212,8 +214,7 @@ TEST_F(StationConfigTest, ExampleConfigIsValid) {
 
 TEST_F(StationConfigTest, DemoConfigIsValid) {
     StationConfig config =
-        loadConfig(std::filesystem::path(STATION_SOURCE_DIR) / "demo" / "demo.toml",
-                   environment_);
+        loadConfig(std::filesystem::path(STATION_SOURCE_DIR) / "demo" / "demo.toml", environment_);
     ASSERT_EQ(config.scanners.size(), 1u);
     EXPECT_EQ(config.scanners[0].kind, ScannerKind::Serial);
 }

@@ -43,8 +43,8 @@ public:
             pointers.push_back(argument.data());
         }
         pointers.push_back(nullptr);
-        int error = posix_spawn(&pid_, program.c_str(), &actions, nullptr, pointers.data(),
-                                environ);
+        int error =
+            posix_spawn(&pid_, program.c_str(), &actions, nullptr, pointers.data(), environ);
         posix_spawn_file_actions_destroy(&actions);
         ::close(output[1]);
         if (error != 0) {

@@ -2,10 +2,9 @@
 // emulator on a loopback port, replays scans, and checks the store, the journal and the bytes
 // the printer received.
 
+#include <gtest/gtest.h>
 #include <pty.h>
 #include <termios.h>
-
-#include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
@@ -97,8 +96,7 @@ max_length = 128
     }
 
     void type(const std::string& bytes) {
-        ASSERT_EQ(::write(master_, bytes.data(), bytes.size()),
-                  static_cast<ssize_t>(bytes.size()));
+        ASSERT_EQ(::write(master_, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
         std::this_thread::sleep_for(std::chrono::milliseconds(30));
     }
 
@@ -110,8 +108,7 @@ max_length = 128
     }
 
     bool waitForCount(const std::string& sql, int expected) {
-        return testing::waitUntil([&] { return count(sql) >= expected; },
-                                  std::chrono::seconds(15));
+        return testing::waitUntil([&] { return count(sql) >= expected; }, std::chrono::seconds(15));
     }
 
     std::vector<std::filesystem::path> receivedLabels() {
@@ -144,10 +141,18 @@ TEST_F(DaemonEndToEndTest, ShiftLinksRejectsAndPrints) {
     ASSERT_TRUE(waitForCount("SELECT COUNT(*) FROM orders", 1));
 
     type("SO-1\r");
-    type("0109506000134352172812311023A17\x1D" "21SN1\r");
-    type("0109506000134369172812311023A17\x1D" "21SN2\r");  // not on the order
-    type("0109506000134352172812311023A17\x1D" "21SN1\r");  // duplicate serial
-    type("0109506000134352172812311023A17\x1D" "21SN3\r");  // completes the order
+    type(
+        "0109506000134352172812311023A17\x1D"
+        "21SN1\r");
+    type(
+        "0109506000134369172812311023A17\x1D"
+        "21SN2\r");  // not on the order
+    type(
+        "0109506000134352172812311023A17\x1D"
+        "21SN1\r");  // duplicate serial
+    type(
+        "0109506000134352172812311023A17\x1D"
+        "21SN3\r");  // completes the order
 
     ASSERT_TRUE(waitForCount("SELECT COUNT(*) FROM scans", 5))
         << readFile(directory_ / "stationd.log");
@@ -163,8 +168,8 @@ TEST_F(DaemonEndToEndTest, ShiftLinksRejectsAndPrints) {
     ASSERT_TRUE(waitForCount("SELECT COUNT(*) FROM print_jobs WHERE state = 'delivered'", 1))
         << readFile(directory_ / "stationd.log");
     EXPECT_EQ(count("SELECT COUNT(*) FROM journal WHERE event = 'print_job_delivered'"), 1);
-    ASSERT_TRUE(testing::waitUntil([&] { return receivedLabels().size() == 1; },
-                                   std::chrono::seconds(5)));
+    ASSERT_TRUE(
+        testing::waitUntil([&] { return receivedLabels().size() == 1; }, std::chrono::seconds(5)));
     std::string zpl = readFile(receivedLabels().front());
     EXPECT_NE(zpl.find("SO-1"), std::string::npos) << zpl;
     EXPECT_NE(zpl.find("SN1"), std::string::npos) << zpl;
@@ -178,12 +183,14 @@ TEST_F(DaemonEndToEndTest, OrderNumberCannotInjectZpl) {
     startEmulator();
     startDaemon(printerPort_);
     type("SO-^XZ^XA^JUS~JR\r");
-    type("0109506000134352172812311023A17\x1D" "21SN1\r");
+    type(
+        "0109506000134352172812311023A17\x1D"
+        "21SN1\r");
     type("CLOSE\r");
     ASSERT_TRUE(waitForCount("SELECT COUNT(*) FROM print_jobs WHERE state = 'delivered'", 1))
         << readFile(directory_ / "stationd.log");
-    ASSERT_TRUE(testing::waitUntil([&] { return receivedLabels().size() == 1; },
-                                   std::chrono::seconds(5)));
+    ASSERT_TRUE(
+        testing::waitUntil([&] { return receivedLabels().size() == 1; }, std::chrono::seconds(5)));
     std::string zpl = readFile(receivedLabels().front());
     EXPECT_EQ(zpl.find("^JUS"), std::string::npos) << zpl;
     EXPECT_EQ(zpl.find("~JR"), std::string::npos) << zpl;
@@ -197,7 +204,9 @@ TEST_F(DaemonEndToEndTest, UnreachablePrinterKeepsJobQueued) {
     emulator_.reset();
     startDaemon(closedPort);
     type("SO-9\r");
-    type("0109506000134352172812311023A17\x1D" "21SN1\r");
+    type(
+        "0109506000134352172812311023A17\x1D"
+        "21SN1\r");
     type("CLOSE\r");
     ASSERT_TRUE(waitForCount("SELECT COUNT(*) FROM print_jobs WHERE attempts >= 2", 1))
         << readFile(directory_ / "stationd.log");
@@ -216,13 +225,54 @@ TEST_F(DaemonEndToEndTest, GarbageAndOverlongScansAreRejected) {
     type("SO-3\r");
     type(std::string("\x01\x02\xff\xfe\x1b[31mred\x00zz\r", 16));
     type(std::string(500, '7') + "\r");
-    type("0109506000134352172812311023A17\x1D" "21SN1\r");
+    type(
+        "0109506000134352172812311023A17\x1D"
+        "21SN1\r");
     ASSERT_TRUE(waitForCount("SELECT COUNT(*) FROM links", 1))
         << readFile(directory_ / "stationd.log");
     std::string log = readFile(directory_ / "stationd.log");
     EXPECT_EQ(count("SELECT COUNT(*) FROM scans WHERE outcome = 'rejected'"), 1) << log;
     EXPECT_EQ(log.find("\x1b[31m"), std::string::npos) << "raw escape sequence reached the log";
     EXPECT_TRUE(daemon_->running());
+}
+
+TEST_F(DaemonEndToEndTest, LeadReprintReachesPrinter) {
+    startEmulator();
+    startDaemon(printerPort_);
+    type("SO-77\r");
+    type(
+        "0109506000134352172812311023A17\x1D"
+        "21SN1\r");
+    type("CLOSE\r");
+    ASSERT_TRUE(waitForCount("SELECT COUNT(*) FROM print_jobs WHERE state = 'delivered'", 1))
+        << readFile(directory_ / "stationd.log");
+
+    ::setenv("STATION_LEAD_PIN", "4711", 1);
+    auto stationctl = [&](std::vector<std::string> arguments) {
+        arguments.insert(arguments.begin(), {"--config", (directory_ / "station.toml").string()});
+        testing::ChildProcess command(kBinaryDir / "station" / "stationctl", arguments,
+                                      directory_ / "stationctl.log");
+        return command.stop(0);
+    };
+    EXPECT_EQ(stationctl({"lead", "set-pin", "maria"}), 0)
+        << readFile(directory_ / "stationctl.log");
+    EXPECT_EQ(stationctl({"reprint", "1", "--reason", "label smudged", "--lead", "maria"}), 0)
+        << readFile(directory_ / "stationctl.log");
+    ::setenv("STATION_LEAD_PIN", "0000", 1);
+    EXPECT_NE(stationctl({"reprint", "1", "--reason", "again", "--lead", "maria"}), 0);
+    ::unsetenv("STATION_LEAD_PIN");
+
+    ASSERT_TRUE(waitForCount("SELECT COUNT(*) FROM print_jobs WHERE state = 'delivered'", 2))
+        << readFile(directory_ / "stationd.log");
+    ASSERT_TRUE(
+        testing::waitUntil([&] { return receivedLabels().size() == 2; }, std::chrono::seconds(5)));
+    std::string reprint = readFile(receivedLabels().back());
+    EXPECT_NE(reprint.find("REPRINT"), std::string::npos) << reprint;
+    EXPECT_NE(reprint.find("label smudged"), std::string::npos) << reprint;
+    EXPECT_EQ(count("SELECT COUNT(*) FROM print_jobs"), 2);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM journal WHERE event = 'label_reprinted' "
+                    "AND actor = 'maria'"),
+              1);
 }
 
 TEST_F(DaemonEndToEndTest, CheckConfigNamesLineAndKey) {

@@ -18,16 +18,16 @@ protected:
     void SetUp() override {
         store_ = std::make_unique<store::Store>(directory_ / "station.db");
         std::filesystem::create_directories(directory_ / "orders");
-        importer_ = std::make_unique<orders::OrderImporter>(*store_, directory_ / "orders",
-                                                            "station-1");
+        importer_ =
+            std::make_unique<orders::OrderImporter>(*store_, directory_ / "orders", "station-1");
         session::SessionSettings settings;
         settings.station = "station-1";
         settings.operatorName = "packer";
         settings.orderNumberPattern = "SO-[0-9]+";
         settings.closeCode = "CLOSE";
         settings.undoCode = "UNDO";
-        session_ = std::make_unique<session::SessionEngine>(*store_, *importer_, settings,
-                                                            renderCarton());
+        session_ =
+            std::make_unique<session::SessionEngine>(*store_, *importer_, settings, renderCarton());
         actions_ = std::make_unique<LeadActions>(*store_, "station-1");
     }
 
@@ -51,7 +51,10 @@ protected:
     }
 
     static std::string unit(const std::string& serial, const std::string& lot = "L1") {
-        return "0109506000134352" "17301231" "10" + lot + kGs + "21" + serial;
+        return "0109506000134352"
+               "17301231"
+               "10" +
+               lot + kGs + "21" + serial;
     }
 
     int journalCount(const std::string& event) {
@@ -117,8 +120,7 @@ TEST_F(LeadActionsTest, BadHoldCsvAddsNothing) {
         actions_->importHolds("maria", directory_ / "holds.csv");
         FAIL() << "a bad row was accepted";
     } catch (const ActionError& error) {
-        EXPECT_NE(std::string(error.what()).find("holds.csv:3"), std::string::npos)
-            << error.what();
+        EXPECT_NE(std::string(error.what()).find("holds.csv:3"), std::string::npos) << error.what();
     }
     EXPECT_TRUE(actions_->holds(true).empty());
 }
@@ -222,9 +224,10 @@ TEST_F(LeadActionsTest, ReprintReferencesFirstJob) {
     scan(unit("S1"));
     session::Decision closed = scan("CLOSE");
     ASSERT_TRUE(closed.printJobId.has_value());
-    auto render = [](const std::string& fields, const std::string& reason, std::int64_t original) {
-        return "^XA^FDREPRINT " + std::to_string(original) + " " + reason + " " + fields +
-               "^FS^XZ";
+    auto render = [](const std::string& fields, const std::string& lead, const std::string& reason,
+                     std::int64_t original) {
+        return "^XA^FDREPRINT " + std::to_string(original) + " " + reason + " by " + lead + " " +
+               fields + "^FS^XZ";
     };
     std::int64_t first = actions_->reprint("maria", *closed.printJobId, "smudged", render);
     std::int64_t second = actions_->reprint("maria", first, "torn", render);
@@ -234,7 +237,7 @@ TEST_F(LeadActionsTest, ReprintReferencesFirstJob) {
     EXPECT_EQ(job->templateName, "reprint");
     EXPECT_EQ(job->state, "queued");
     EXPECT_EQ(job->requestedBy, "maria");
-    EXPECT_NE(job->zpl.find("REPRINT " + std::to_string(*closed.printJobId) + " torn"),
+    EXPECT_NE(job->zpl.find("REPRINT " + std::to_string(*closed.printJobId) + " torn by maria"),
               std::string::npos);
     EXPECT_EQ(journalCount("label_reprinted"), 2);
     EXPECT_THROW(actions_->reprint("maria", 999, "x", render), ActionError);

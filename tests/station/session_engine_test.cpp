@@ -27,8 +27,8 @@ protected:
         store_.reset();
         store_ = std::make_unique<store::Store>(directory_ / "station.db");
         std::filesystem::create_directories(directory_ / "orders");
-        importer_ = std::make_unique<orders::OrderImporter>(*store_, directory_ / "orders",
-                                                            "station-1");
+        importer_ =
+            std::make_unique<orders::OrderImporter>(*store_, directory_ / "orders", "station-1");
         SessionSettings settings;
         settings.station = "station-1";
         settings.operatorName = "packer";
@@ -202,7 +202,10 @@ TEST_F(SessionEngineTest, PlainSerialOfSkuNotOnOrderIsWrongItem) {
 TEST_F(SessionEngineTest, SerialMissingWhereRequired) {
     dropOrder("SO-100.json", kTwoLineOrder);
     scan("SO-100");
-    Decision decision = scan("0109506000134352" "17301231" "10LOT1");
+    Decision decision = scan(
+        "0109506000134352"
+        "17301231"
+        "10LOT1");
     EXPECT_EQ(decision.reason, "serial_missing");
 }
 
@@ -292,8 +295,8 @@ TEST_F(SessionEngineTest, EveryDecisionIsJournaled) {
     for (const store::JournalEntry& entry : entries) {
         events.push_back(entry.event);
     }
-    EXPECT_EQ(events, (std::vector<std::string>{"scan_order_opened", "scan_accepted",
-                                                "scan_rejected"}));
+    EXPECT_EQ(events,
+              (std::vector<std::string>{"scan_order_opened", "scan_accepted", "scan_rejected"}));
     EXPECT_NE(entries[2].detailJson.find("duplicate_serial"), std::string::npos);
     EXPECT_NE(entries[1].detailJson.find("<GS>"), std::string::npos) << entries[1].detailJson;
 }
@@ -340,8 +343,63 @@ TEST_F(SessionEngineTest, BadOrderFileIsMovedAside) {
     EXPECT_FALSE(store_->findOrder("SO-5").has_value());
 }
 
+TEST_F(SessionEngineTest, CsvFileImportsSeveralOrders) {
+    dropOrder("wave-7.csv",
+              "order,customer_ref,gtin,sku,quantity,serial_required\n"
+              "SO-301,\"Shop, Berlin\",09506000134352,,2,yes\n"
+              "SO-301,\"Shop, Berlin\",,BAT-1,1,no\n"
+              "SO-302,C-2,09506000134369,,1,1\n");
+    importer_->importPending();
+    std::optional<store::Order> first = store_->findOrder("SO-301");
+    ASSERT_TRUE(first.has_value());
+    EXPECT_EQ(first->customerRef, "Shop, Berlin");
+    ASSERT_EQ(first->lines.size(), 2u);
+    EXPECT_TRUE(first->lines[0].serialRequired);
+    EXPECT_EQ(first->lines[1].sku, "BAT-1");
+    ASSERT_TRUE(store_->findOrder("SO-302").has_value());
+    EXPECT_TRUE(std::filesystem::exists(directory_ / "orders" / "imported" / "wave-7.csv"));
+}
+
+TEST_F(SessionEngineTest, BadCsvRowRejectsWholeFile) {
+    dropOrder("wave-8.csv",
+              "order,gtin,quantity\n"
+              "SO-401,09506000134352,1\n"
+              "SO-402,09506000134369,many\n");
+    importer_->importPending();
+    EXPECT_FALSE(store_->findOrder("SO-401").has_value());
+    std::ifstream reason(directory_ / "orders" / "rejected" / "wave-8.csv.reason.txt");
+    std::string text((std::istreambuf_iterator<char>(reason)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("wave-8.csv:3: quantity \"many\" is not a whole number"), std::string::npos)
+        << text;
+}
+
+TEST_F(SessionEngineTest, HalfWrittenFileIsIgnored) {
+    dropOrder(".SO-9.json.part", "{\"order\": ");
+    dropOrder("SO-9.json.tmp", "{\"order\": ");
+    EXPECT_EQ(importer_->importPending(), 0);
+    EXPECT_TRUE(std::filesystem::exists(directory_ / "orders" / "SO-9.json.tmp"));
+}
+
+TEST_F(SessionEngineTest, LaterLotThanStockIsFefoRejected) {
+    dropOrder("stock-0800.csv",
+              "gtin,lot,expiry,quantity\n"
+              "09506000134352,OLD,2027-03-31,40\n"
+              "09506000134352,GONE,2026-12-01,5\n"
+              "09506000134352,NEW,2030-12-31,100\n");
+    importer_->importPending();
+    scan("SO-1");
+    Decision later = scan(gs1Unit("09506000134352", "S1", "NEW", "301231"));
+    EXPECT_EQ(later.reason, "fefo");
+    EXPECT_NE(later.message.find("OLD (expiry 2027-03-31)"), std::string::npos) << later.message;
+    EXPECT_EQ(scan(gs1Unit("09506000134352", "S2", "OLD", "270331")).outcome, "accepted");
+    Decision overridden = session_->overrideRejectedScan(later.scanId, "maria", "customer asked");
+    EXPECT_EQ(overridden.outcome, "accepted");
+}
+
 TEST_F(SessionEngineTest, PrintableScanEscapesControlBytes) {
-    EXPECT_EQ(printableScan(std::string("A\x1D" "B\x1E\x04\x1B[2J\x7F", 10)),
+    EXPECT_EQ(printableScan(std::string("A\x1D"
+                                        "B\x1E\x04\x1B[2J\x7F",
+                                        10)),
               "A<GS>B<RS><EOT>\\x1B[2J\\x7F");
 }
 
