@@ -75,6 +75,10 @@ int main(int argc, char** argv) {
         return error.get_exit_code();
     } catch (const CLI::ParseError& error) {
         return app.exit(error);
+    } catch (const std::exception& error) {
+        // Store and file errors that a command did not turn into its own message.
+        std::cerr << "stationctl: " << error.what() << '\n';
+        return 1;
     }
     return 0;
 }

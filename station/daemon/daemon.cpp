@@ -32,8 +32,9 @@ Daemon::Daemon(config::StationConfig config)
 
     session::CartonLabelRenderer renderCarton = makeCartonLabelRenderer(config_);
     store_ = std::make_unique<StoreWorker>(config_, std::move(renderCarton));
-    spooler_ = std::make_unique<PrintSpooler>(
-        io_, *store_, print::makePrinterTransport(io_, config_.printer), config_.stationId);
+    spooler_ = std::make_unique<PrintSpooler>(io_, *store_,
+                                              print::makePrinterTransport(io_, config_.printer),
+                                              config_.stationId, config_.printer.queryStatus);
 }
 
 Daemon::~Daemon() {

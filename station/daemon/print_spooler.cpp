@@ -22,8 +22,10 @@ std::string now() {
 }  // namespace
 
 PrintSpooler::PrintSpooler(boost::asio::io_context& io, StoreWorker& store,
-                           std::unique_ptr<print::PrinterTransport> transport, std::string station)
-    : io_(io),
+                           std::unique_ptr<print::PrinterTransport> transport, std::string station,
+                           bool queryStatus)
+    : queryStatus_(queryStatus),
+      io_(io),
       store_(store),
       transport_(std::move(transport)),
       station_(std::move(station)),
@@ -147,7 +149,23 @@ void PrintSpooler::pump() {
 
 void PrintSpooler::send(const store::PrintJob& job) {
     const std::int64_t jobId = job.jobId;
-    transport_->send(job.zpl, [this, jobId](print::SendResult result) { finish(jobId, result); });
+    if (!queryStatus_) {
+        transport_->send(job.zpl,
+                         [this, jobId](print::SendResult result) { finish(jobId, result); });
+        return;
+    }
+    // A printer that is not ready (paper out, head open, or no answer at all) holds its queue:
+    // the job goes back to queued with the reason, so nothing is sent into a paused printer.
+    transport_->queryStatus([this, jobId, zpl = job.zpl](print::PrinterStatus status) {
+        if (!status.ready()) {
+            print::SendResult held;
+            held.outcome = print::SendResult::Outcome::FailedBeforeSend;
+            held.error = "printer not ready: " + status.summary();
+            finish(jobId, held);
+            return;
+        }
+        transport_->send(zpl, [this, jobId](print::SendResult result) { finish(jobId, result); });
+    });
 }
 
 void PrintSpooler::finish(std::int64_t jobId, const print::SendResult& result) {

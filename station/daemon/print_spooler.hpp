@@ -20,8 +20,11 @@ namespace station::daemon {
 // backoff.
 class PrintSpooler {
 public:
+    // With `queryStatus`, the printer's ~HS status is asked before each job and a printer
+    // that is not ready keeps the job queued.
     PrintSpooler(boost::asio::io_context& io, StoreWorker& store,
-                 std::unique_ptr<print::PrinterTransport> transport, std::string station);
+                 std::unique_ptr<print::PrinterTransport> transport, std::string station,
+                 bool queryStatus);
 
     // Recovers jobs left by an earlier run and starts sending. Call once, on the io thread.
     void start();
@@ -38,6 +41,7 @@ private:
     void finish(std::int64_t jobId, const print::SendResult& result);
     void retryLater();
 
+    bool queryStatus_;
     boost::asio::io_context& io_;
     StoreWorker& store_;
     std::unique_ptr<print::PrinterTransport> transport_;

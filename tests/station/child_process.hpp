@@ -18,19 +18,21 @@ extern char** environ;
 
 namespace station::testing {
 
-// A child process started from a real binary, with its stdout on a pipe and its stderr in a
-// log file. The destructor kills it, so a failing test never leaves it running.
+// A child process started from a real binary, with its stdin and stdout on pipes and its
+// stderr in a log file. The destructor kills it, so a failing test never leaves it running.
 class ChildProcess {
 public:
     ChildProcess(const std::filesystem::path& program, const std::vector<std::string>& arguments,
                  const std::filesystem::path& logFile) {
         int output[2];
-        if (::pipe(output) != 0) {
+        int input[2];
+        if (::pipe(output) != 0 || ::pipe(input) != 0) {
             throw std::runtime_error("pipe failed");
         }
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+        posix_spawn_file_actions_adddup2(&actions, input[0], STDIN_FILENO);
+        posix_spawn_file_actions_addclose(&actions, input[1]);
         posix_spawn_file_actions_adddup2(&actions, output[1], STDOUT_FILENO);
         posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, logFile.c_str(),
                                          O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -47,6 +49,8 @@ public:
             posix_spawn(&pid_, program.c_str(), &actions, nullptr, pointers.data(), environ);
         posix_spawn_file_actions_destroy(&actions);
         ::close(output[1]);
+        ::close(input[0]);
+        input_ = input[1];
         if (error != 0) {
             ::close(output[0]);
             throw std::runtime_error("Failed to start " + program.string());
@@ -61,6 +65,17 @@ public:
         }
         if (output_ != nullptr) {
             std::fclose(output_);
+        }
+        if (input_ >= 0) {
+            ::close(input_);
+        }
+    }
+
+    // Writes one line to the child's standard input (the printer emulator's control commands).
+    void writeLine(const std::string& line) {
+        std::string text = line + "\n";
+        if (::write(input_, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+            throw std::runtime_error("Failed to write to the child's standard input");
         }
     }
 
@@ -114,6 +129,7 @@ public:
 private:
     pid_t pid_ = -1;
     FILE* output_ = nullptr;
+    int input_ = -1;
     bool exited_ = false;
     int status_ = 0;
 };

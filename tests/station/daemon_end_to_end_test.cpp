@@ -210,7 +210,8 @@ TEST_F(DaemonEndToEndTest, UnreachablePrinterKeepsJobQueued) {
     type("CLOSE\r");
     ASSERT_TRUE(waitForCount("SELECT COUNT(*) FROM print_jobs WHERE attempts >= 2", 1))
         << readFile(directory_ / "stationd.log");
-    EXPECT_EQ(count("SELECT COUNT(*) FROM print_jobs WHERE state = 'queued'"), 1);
+    // The retry timer may be sending it again right now; either way it is still pending.
+    EXPECT_EQ(count("SELECT COUNT(*) FROM print_jobs WHERE state IN ('queued', 'sending')"), 1);
     EXPECT_TRUE(daemon_->running());
     EXPECT_NE(readFile(directory_ / "stationd.log").find("not sent"), std::string::npos);
 
@@ -273,6 +274,39 @@ TEST_F(DaemonEndToEndTest, LeadReprintReachesPrinter) {
     EXPECT_EQ(count("SELECT COUNT(*) FROM journal WHERE event = 'label_reprinted' "
                     "AND actor = 'maria'"),
               1);
+}
+
+TEST_F(DaemonEndToEndTest, PaperOutHoldsQueueUntilReady) {
+    startEmulator();
+    emulator_->writeLine("state paper-out");
+    startDaemon(printerPort_, "");
+    daemon_->stop(SIGTERM);
+    // Restart with ~HS status queries on, against a printer that reports paper out.
+    std::string config = readFile(directory_ / "station.toml");
+    config.insert(config.find("write_timeout_ms"), "query_status = true\n");
+    std::ofstream(directory_ / "station.toml") << config;
+    daemon_ = std::make_unique<testing::ChildProcess>(
+        kBinaryDir / "station" / "stationd",
+        std::vector<std::string>{"--config", (directory_ / "station.toml").string()},
+        directory_ / "stationd.log");
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    type("SO-5\r");
+    type(
+        "0109506000134352172812311023A17\x1D"
+        "21SN1\r");
+    type("CLOSE\r");
+    ASSERT_TRUE(
+        waitForCount("SELECT COUNT(*) FROM print_jobs WHERE last_error LIKE "
+                     "'%not ready%paper out%'",
+                     1))
+        << readFile(directory_ / "stationd.log");
+    EXPECT_TRUE(receivedLabels().empty());
+
+    emulator_->writeLine("state ready");
+    ASSERT_TRUE(waitForCount("SELECT COUNT(*) FROM print_jobs WHERE state = 'delivered'", 1))
+        << readFile(directory_ / "stationd.log");
+    EXPECT_TRUE(
+        testing::waitUntil([&] { return receivedLabels().size() == 1; }, std::chrono::seconds(5)));
 }
 
 TEST_F(DaemonEndToEndTest, CheckConfigNamesLineAndKey) {
