@@ -14,7 +14,7 @@
 namespace station::lead {
 
 // A lead action that the store's state does not allow (voiding a link of a closed order,
-// releasing a released hold). The message says what to do instead.
+// releasing a released hold). The message tells what to do instead.
 class ActionError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
@@ -26,7 +26,7 @@ using ReprintRenderer =
     std::function<std::string(const std::string& fieldsJson, const std::string& lead,
                               const std::string& reason, std::int64_t originalJob)>;
 
-// What leads do on the store: holds, voids, returns, short closes, cancels and reprints. The
+// The lead actions on the store: holds, voids, returns, short closes, cancels and reprints. The
 // caller has authenticated the lead; every method requires a non-empty reason, runs in one
 // transaction, and journals who, when and why. Methods throw ActionError for requests the
 // state does not allow and store::StoreError for SQLite failures.

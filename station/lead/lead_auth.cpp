@@ -11,7 +11,7 @@
 namespace station::lead {
 namespace {
 
-// Hashes a PIN with yescrypt ("$y$"), libxcrypt's default and strongest method.
+// Hashes a PIN with yescrypt ("$y$"), the default method of libxcrypt 4.4.
 std::string hashPin(const std::string& pin) {
     char setting[CRYPT_GENSALT_OUTPUT_SIZE];
     if (crypt_gensalt_rn("$y$", 0, nullptr, 0, setting, sizeof setting) == nullptr) {
@@ -32,7 +32,7 @@ bool pinMatches(const std::string& pin, const std::string& storedHash) {
     if (hash == nullptr || hash[0] == '*') {
         return false;
     }
-    // Compare every byte, so the time taken says nothing about where they differ.
+    // Compare every byte, so the time taken reveals nothing about where they differ.
     std::size_t length = std::strlen(hash);
     if (length != storedHash.size()) {
         return false;

@@ -134,7 +134,7 @@ private:
     int status_ = 0;
 };
 
-// Polls `condition` every 20 ms until it holds or `timeout` passes; returns its last value.
+// Polls `condition` every 20 ms until it is true or `timeout` passes. Returns its last value.
 template <typename Condition>
 bool waitUntil(Condition condition, std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
