@@ -33,6 +33,9 @@ Database::Database(const std::filesystem::path& path, Mode mode) : path_(path) {
 }
 
 Database::~Database() {
+    for (auto& [sql, cached] : cache_) {
+        sqlite3_finalize(cached.statement);
+    }
     if (sqlite3_close(db_) != SQLITE_OK) {
         spdlog::warn("Failed to close store {}: {}", path_.string(), sqlite3_errmsg(db_));
     }
@@ -50,7 +53,22 @@ void Database::execute(std::string_view sql) {
 }
 
 Statement Database::prepare(std::string_view sql) {
-    return Statement(db_, sql);
+    auto found = cache_.find(std::string(sql));
+    if (found == cache_.end()) {
+        sqlite3_stmt* statement = nullptr;
+        int code = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                      SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
+        if (code != SQLITE_OK) {
+            raise(db_, code, fmt::format("Preparing \"{}\"", sql));
+        }
+        found = cache_.emplace(std::string(sql), CachedStatement{statement, false}).first;
+    }
+    if (found->second.inUse) {
+        // The same SQL is already running (nested use): give the caller its own statement.
+        return Statement(db_, sql);
+    }
+    found->second.inUse = true;
+    return Statement(db_, found->second.statement, &found->second.inUse);
 }
 
 std::int64_t Database::lastInsertRowId() const {
@@ -69,12 +87,25 @@ Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
     }
 }
 
+Statement::Statement(sqlite3* db, sqlite3_stmt* statement, bool* inUse)
+    : db_(db), statement_(statement), inUse_(inUse) {}
+
 Statement::~Statement() {
-    sqlite3_finalize(statement_);
+    if (inUse_ == nullptr) {
+        sqlite3_finalize(statement_);
+        return;
+    }
+    // Resetting ends the statement's read of the database, so a cached statement never keeps
+    // a WAL snapshot open between calls.
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+    *inUse_ = false;
 }
 
 Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), statement_(std::exchange(other.statement_, nullptr)) {}
+    : db_(other.db_),
+      statement_(std::exchange(other.statement_, nullptr)),
+      inUse_(std::exchange(other.inUse_, nullptr)) {}
 
 Statement& Statement::bind(int index, std::string_view text) {
     int code = sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()),

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -37,6 +38,9 @@ public:
 
     // Runs one or more statements that return no rows.
     void execute(std::string_view sql);
+    // Returns a prepared statement for `sql`. Statements are cached per SQL text and reused
+    // once the previous Statement for the same text is gone, because preparing costs more than
+    // running most of the store's queries.
     Statement prepare(std::string_view sql);
 
     std::int64_t lastInsertRowId() const;
@@ -45,14 +49,25 @@ public:
     sqlite3* handle() const { return db_; }
 
 private:
+    friend class Statement;
+
+    // One cached statement; `inUse` is set while a Statement borrows it.
+    struct CachedStatement {
+        sqlite3_stmt* statement = nullptr;
+        bool inUse = false;
+    };
+
     sqlite3* db_ = nullptr;
     std::filesystem::path path_;
+    std::unordered_map<std::string, CachedStatement> cache_;
 };
 
 // A prepared statement; columns and parameters are 0-based and 1-based as in SQLite.
 class Statement {
 public:
     Statement(sqlite3* db, std::string_view sql);
+    // Borrows a cached statement; the destructor resets it and hands it back.
+    Statement(sqlite3* db, sqlite3_stmt* statement, bool* inUse);
     ~Statement();
     Statement(Statement&& other) noexcept;
     Statement& operator=(Statement&&) = delete;
@@ -83,6 +98,7 @@ public:
 private:
     sqlite3* db_;
     sqlite3_stmt* statement_ = nullptr;
+    bool* inUse_ = nullptr;  // set when the statement is borrowed from the cache
 };
 
 // BEGIN IMMEDIATE on construction; rolls back on destruction unless committed.
