@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <regex>
 #include <set>
 
@@ -498,6 +500,17 @@ ConfigError::ConfigError(std::string file, int line, std::string key, const std:
       file_(std::move(file)),
       line_(line),
       key_(std::move(key)) {}
+
+Environment processEnvironment() {
+    Environment environment;
+    if (const char* stateDirectory = std::getenv("STATE_DIRECTORY")) {
+        std::string first(stateDirectory);
+        environment.stateDirectory = first.substr(0, first.find(':'));
+    }
+    environment.workingDirectory = std::filesystem::current_path();
+    environment.stdinIsTerminal = isatty(STDIN_FILENO) == 1;
+    return environment;
+}
 
 StationConfig defaultConfig(const Environment& environment) {
     StationConfig config;

@@ -142,6 +142,10 @@ struct Environment {
     bool stdinIsTerminal = false;
 };
 
+// Reads the environment of this process: $STATE_DIRECTORY (the first of systemd's
+// colon-separated folders), the working directory, and whether standard input is a terminal.
+Environment processEnvironment();
+
 // Builds the configuration used when no file is given: store and spool under the state
 // directory, one scanner on standard input when it is a terminal.
 StationConfig defaultConfig(const Environment& environment);

@@ -22,12 +22,7 @@ struct GlobalOptions {
 };
 
 station::config::StationConfig loadStationConfig(const GlobalOptions& options) {
-    station::config::Environment environment;
-    if (const char* stateDirectory = std::getenv("STATE_DIRECTORY")) {
-        std::string first(stateDirectory);
-        environment.stateDirectory = first.substr(0, first.find(':'));
-    }
-    environment.workingDirectory = std::filesystem::current_path();
+    const station::config::Environment environment = station::config::processEnvironment();
     station::config::StationConfig config;
     if (options.configFile.empty()) {
         config = station::config::defaultConfig(environment);

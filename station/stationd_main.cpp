@@ -13,22 +13,6 @@
 #include "station/logging.hpp"
 #include "station/store/sqlite.hpp"
 
-namespace {
-
-station::config::Environment processEnvironment() {
-    station::config::Environment environment;
-    if (const char* stateDirectory = std::getenv("STATE_DIRECTORY")) {
-        // systemd may pass several colon-separated folders; the first is the station's.
-        std::string first(stateDirectory);
-        environment.stateDirectory = first.substr(0, first.find(':'));
-    }
-    environment.workingDirectory = std::filesystem::current_path();
-    environment.stdinIsTerminal = isatty(STDIN_FILENO) == 1;
-    return environment;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
     CLI::App app{"stationd: serial capture and label printing for a packing station"};
     std::string configFile;
@@ -43,7 +27,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "stationd 0.1.0");
     CLI11_PARSE(app, argc, argv);
 
-    const station::config::Environment environment = processEnvironment();
+    const station::config::Environment environment = station::config::processEnvironment();
     if (!checkFile.empty()) {
         try {
             station::config::StationConfig config =

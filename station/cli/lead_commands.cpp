@@ -219,14 +219,8 @@ void addUnitCommands(CLI::App& app, const CliContextPtr& context) {
         asLead(context, *overrideOptions,
                [&](store::Store& store, const config::StationConfig& config) {
                    orders::OrderImporter importer(store, config.orders.dropDir, config.stationId);
-                   session::SessionSettings settings;
-                   settings.station = config.stationId;
-                   settings.operatorName = config.operatorName;
-                   settings.orderNumberPattern = config.orders.numberPattern;
-                   for (const auto& pattern : config.orders.serialPatterns) {
-                       settings.serialPatterns.push_back({pattern.sku, pattern.regex});
-                   }
-                   session::SessionEngine engine(store, importer, settings, nullptr);
+                   session::SessionEngine engine(store, importer, session::sessionSettings(config),
+                                                 nullptr);
                    session::Decision decision = engine.overrideRejectedScan(
                        *scanId, overrideOptions->lead, overrideOptions->reason);
                    std::cout << decision.message << '\n';

@@ -154,14 +154,14 @@ void PrintSpooler::send(const store::PrintJob& job) {
                          [this, jobId](print::SendResult result) { finish(jobId, result); });
         return;
     }
-    // A printer that is not ready (paper out, head open, or no answer at all) holds its queue:
-    // the job goes back to queued with the reason, so nothing is sent into a paused printer.
+    // A printer that is not ready (paper out, head open, or no status reply at all) keeps its
+    // queue. The job goes back to queued with the reason, so nothing is sent to a paused printer.
     transport_->queryStatus([this, jobId, zpl = job.zpl](print::PrinterStatus status) {
         if (!status.ready()) {
-            print::SendResult held;
-            held.outcome = print::SendResult::Outcome::FailedBeforeSend;
-            held.error = "printer not ready: " + status.summary();
-            finish(jobId, held);
+            print::SendResult notReady;
+            notReady.outcome = print::SendResult::Outcome::FailedBeforeSend;
+            notReady.error = "printer not ready: " + status.summary();
+            finish(jobId, notReady);
             return;
         }
         transport_->send(zpl, [this, jobId](print::SendResult result) { finish(jobId, result); });

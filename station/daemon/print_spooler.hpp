@@ -14,8 +14,8 @@
 namespace station::daemon {
 
 // Sends persisted print jobs to the printer one at a time, in job order. A job is marked
-// "sending" in the store before its first byte goes out, so after a crash the daemon knows
-// which jobs may have printed: those become "uncertain" and wait for a lead instead of
+// "sending" in the store before its first byte goes out, so after a crash the daemon can
+// tell which jobs may have printed: those become "uncertain" and wait for a lead instead of
 // printing twice. A printer that cannot be reached keeps its jobs queued and is retried with
 // backoff.
 class PrintSpooler {

@@ -3,23 +3,6 @@
 #include <spdlog/spdlog.h>
 
 namespace station::daemon {
-namespace {
-
-session::SessionSettings sessionSettings(const config::StationConfig& config) {
-    session::SessionSettings settings;
-    settings.station = config.stationId;
-    settings.operatorName = config.operatorName;
-    settings.orderNumberPattern = config.orders.numberPattern;
-    settings.closeCode = config.orders.closeCode;
-    settings.undoCode = config.orders.undoCode;
-    settings.printerName = config.printer.name;
-    for (const config::SerialPatternConfig& pattern : config.orders.serialPatterns) {
-        settings.serialPatterns.push_back({pattern.sku, pattern.regex});
-    }
-    return settings;
-}
-
-}  // namespace
 
 StoreWorker::StoreWorker(const config::StationConfig& config,
                          session::CartonLabelRenderer renderCarton)
@@ -31,7 +14,7 @@ StoreWorker::StoreWorker(const config::StationConfig& config,
     importer_ =
         std::make_unique<orders::OrderImporter>(*store_, config.orders.dropDir, config.stationId);
     session_ = std::make_unique<session::SessionEngine>(
-        *store_, *importer_, sessionSettings(config), std::move(renderCarton));
+        *store_, *importer_, session::sessionSettings(config), std::move(renderCarton));
     thread_ = std::thread([this] {
         try {
             context_.run();

@@ -14,7 +14,7 @@
 namespace station::lead {
 
 // A lead action that the store's state does not allow (voiding a link of a closed order,
-// releasing a released hold). The message tells what to do instead.
+// releasing a released hold). The message names what to do instead.
 class ActionError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;

@@ -18,7 +18,7 @@ public:
     OrderImporter(store::Store& store, std::filesystem::path dropDir, std::string station);
 
     // Imports every complete file now in the drop folder. Returns how many orders were
-    // imported or updated. Never throws for a bad file; store failures propagate.
+    // imported or updated. A bad file is moved aside instead of raising. Store failures propagate.
     int importPending();
 
 private:

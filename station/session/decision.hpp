@@ -6,7 +6,7 @@
 
 namespace station::session {
 
-// What the station answers to one scan. `outcome` and `reason` are stable tokens for programs;
+// The station's decision on one scan. `outcome` and `reason` are stable tokens for programs;
 // `message` is for the packer's screen.
 struct Decision {
     std::string scanId;
@@ -23,7 +23,7 @@ struct Decision {
     std::optional<std::int64_t> printJobId;
     // True when this scan's unit completed its order and the order closed.
     bool orderCompleted = false;
-    // True when this scan id had been decided before and the stored answer was returned.
+    // True when this scan id had been decided before and the stored decision was returned.
     bool replayed = false;
 
     bool good() const { return outcome != "rejected"; }

@@ -56,6 +56,20 @@ int daysBetween(std::chrono::year_month_day from, std::chrono::year_month_day to
 
 }  // namespace
 
+SessionSettings sessionSettings(const config::StationConfig& config) {
+    SessionSettings settings;
+    settings.station = config.stationId;
+    settings.operatorName = config.operatorName;
+    settings.orderNumberPattern = config.orders.numberPattern;
+    settings.closeCode = config.orders.closeCode;
+    settings.undoCode = config.orders.undoCode;
+    settings.printerName = config.printer.name;
+    for (const config::SerialPatternConfig& pattern : config.orders.serialPatterns) {
+        settings.serialPatterns.push_back({pattern.sku, pattern.regex});
+    }
+    return settings;
+}
+
 std::string printableScan(std::string_view bytes) {
     std::string text;
     text.reserve(bytes.size());
@@ -268,21 +282,8 @@ Decision SessionEngine::overrideRejectedScan(const std::string& scanId, const st
     }
 
     const std::string now = formatTimestamp(std::chrono::system_clock::now());
-    store::Link link;
-    link.scanId = scanId;
-    link.orderNumber = order->number;
-    link.gtin = unit->gtin;
-    link.sku = !unit->sku.empty() ? unit->sku : unit->partNumber;
-    link.serial = unit->serial;
-    link.lot = unit->lot;
-    if (unit->expiry) {
-        link.expiry = formatDate(*unit->expiry);
-    }
-    link.station = settings_.station;
-    link.operatorName = settings_.operatorName;
-    link.device = record->device;
+    store::Link link = makeLink(scan, *order, *unit);
     link.scannedAt = record->readAt;
-    link.rawScan = record->raw;
     Decision decision;
     decision.scanId = scanId;
     decision.outcome = "accepted";
@@ -393,12 +394,7 @@ Decision SessionEngine::linkUnit(const Scan& scan, const identity::Identity& uni
                       fmt::format("Order {} is {}; scan the next order number", number, state));
     }
 
-    store::Link link;
-    link.scanId = scan.id;
-    link.orderNumber = order->number;
-    link.gtin = unit.gtin;
-    // ISO/IEC 15434 labels carry the item as a part number (DI 1P); it plays the SKU's role.
-    link.sku = !unit.sku.empty() ? unit.sku : unit.partNumber;
+    store::Link link = makeLink(scan, *order, unit);
     if (link.sku.empty() && order->hasLines) {
         // A bare serial that fits several SKUs' patterns belongs to the one on this order.
         for (const std::string& candidate : unit.matchingSkus) {
@@ -411,16 +407,6 @@ Decision SessionEngine::linkUnit(const Scan& scan, const identity::Identity& uni
             }
         }
     }
-    link.serial = unit.serial;
-    link.lot = unit.lot;
-    if (unit.expiry) {
-        link.expiry = formatDate(*unit.expiry);
-    }
-    link.station = settings_.station;
-    link.operatorName = settings_.operatorName;
-    link.device = scan.device;
-    link.scannedAt = formatTimestamp(scan.readAt);
-    link.rawScan = scan.data;
 
     const store::OrderLine* line = nullptr;
     std::vector<int> counts;
@@ -557,7 +543,8 @@ std::optional<std::int64_t> SessionEngine::completeOrder(const store::Order& ord
     try {
         label = renderCarton_(order, links);
     } catch (const std::exception& error) {
-        // The close stands: the units are linked. The lead reprints once the template is fixed.
+        // The close is kept because the units are linked. The lead reprints once the template is
+        // fixed.
         spdlog::error("Failed to render the carton label of order {}: {}", order.number,
                       error.what());
         store_.appendJournal({.at = at,
@@ -587,6 +574,27 @@ std::optional<std::int64_t> SessionEngine::completeOrder(const store::Order& ord
              Json{{"job_id", jobId}, {"template", label.templateName}, {"units", links.size()}}
                  .dump()});
     return jobId;
+}
+
+store::Link SessionEngine::makeLink(const Scan& scan, const store::Order& order,
+                                    const identity::Identity& unit) const {
+    store::Link link;
+    link.scanId = scan.id;
+    link.orderNumber = order.number;
+    link.gtin = unit.gtin;
+    // ISO/IEC 15434 labels carry the item as a part number (DI 1P), which plays the SKU's role.
+    link.sku = !unit.sku.empty() ? unit.sku : unit.partNumber;
+    link.serial = unit.serial;
+    link.lot = unit.lot;
+    if (unit.expiry) {
+        link.expiry = formatDate(*unit.expiry);
+    }
+    link.station = settings_.station;
+    link.operatorName = settings_.operatorName;
+    link.device = scan.device;
+    link.scannedAt = formatTimestamp(scan.readAt);
+    link.rawScan = scan.data;
+    return link;
 }
 
 std::optional<std::string> SessionEngine::earlierExpiringLot(const identity::Identity& unit) {

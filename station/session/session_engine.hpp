@@ -39,9 +39,12 @@ struct SessionSettings {
     std::optional<char> gsSubstitute;
 };
 
+// Takes the session settings from the station configuration.
+SessionSettings sessionSettings(const config::StationConfig& config);
+
 // The order session at one station: turns each scan into a decision and records it. Every
 // decision, and the link or print job it creates, is committed in one SQLite transaction
-// before handleScan returns, so an answer the caller shows is never lost. Runs on one thread.
+// before handleScan returns, so a decision the caller shows is never lost. Runs on one thread.
 class SessionEngine {
 public:
     SessionEngine(store::Store& store, orders::OrderImporter& importer, SessionSettings settings,
@@ -81,6 +84,9 @@ private:
     // The earliest-expiring other lot of the unit's GTIN in the stock snapshot that expires
     // before the unit, described for the packer, or nothing.
     std::optional<std::string> earlierExpiringLot(const identity::Identity& unit);
+    // Builds the link of a unit to an order from the scan that read it.
+    store::Link makeLink(const Scan& scan, const store::Order& order,
+                         const identity::Identity& unit) const;
     void record(const Scan& scan, const Decision& decision, const std::string& content);
     std::optional<Decision> replay(const Scan& scan);
 

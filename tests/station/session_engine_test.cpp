@@ -190,7 +190,7 @@ TEST_F(SessionEngineTest, PlainSerialOfNoKnownSkuIsRejected) {
     EXPECT_NE(decision.message.find("XX999"), std::string::npos) << decision.message;
 }
 
-TEST_F(SessionEngineTest, PlainSerialOfSkuNotOnOrderIsWrongItem) {
+TEST_F(SessionEngineTest, BareSerialOfOtherSkuIsWrongItem) {
     std::ofstream(directory_ / "orders" / "SO-200.json")
         << R"({"order": "SO-200", "lines": [{"gtin": "09506000134352", "quantity": 1}]})";
     scan("SO-200");
