@@ -436,12 +436,16 @@ ScannerConfig readScanner(TableReader& reader, const toml::table& table, std::st
     if (auto value = reader.string("usb_serial")) {
         scanner.usbSerial = *value;
     }
+    if (auto value = reader.milliseconds("reopen_max_ms", 100, 600000)) {
+        scanner.reopenMaxDelay = *value;
+    }
 
     switch (scanner.kind) {
         case ScannerKind::Serial:
-            if (scanner.device.empty()) {
+            if (scanner.device.empty() && !scanner.vendorId) {
                 reader.fail(table, "device",
-                            "a serial scanner needs device = \"/dev/serial/by-id/...\"");
+                            "a serial scanner needs device = \"/dev/serial/by-id/...\" or "
+                            "vendor_id/product_id");
             }
             break;
         case ScannerKind::Tcp:

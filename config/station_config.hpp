@@ -54,10 +54,14 @@ struct ScannerConfig {
     std::chrono::milliseconds interKeyTimeout{0};  // 0 disables gap framing
     bool grab = true;
 
-    // HID POS and evdev matching by USB identity.
+    // HID POS, evdev and serial matching by USB identity.
     std::optional<std::uint16_t> vendorId;
     std::optional<std::uint16_t> productId;
     std::string usbSerial;
+
+    // USB scanners (evdev, HID POS, serial): the longest wait between attempts to reopen a
+    // missing device. A device that udev reports plugged in is opened at once regardless.
+    std::chrono::milliseconds reopenMaxDelay{1000};
 
     std::string sourceFile;  // where this entry was defined, for messages
     int sourceLine = 0;

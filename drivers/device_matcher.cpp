@@ -24,14 +24,29 @@ std::string attribute(udev_device* device, const char* name) {
     return value == nullptr ? std::string() : std::string(value);
 }
 
-bool matchesUsb(udev_device* usbDevice, const DeviceMatch& match) {
-    if (match.vendorId && attribute(usbDevice, "idVendor") != hex4(*match.vendorId)) {
+// Returns a sysfs attribute of the USB device, or when that is not readable, the property udev's
+// usb_id builtin copies from it onto the node (ID_VENDOR_ID, ID_MODEL_ID, ID_SERIAL_SHORT).
+std::string usbValue(udev_device* node, udev_device* usbDevice, const char* name,
+                     const char* property) {
+    std::string value = usbDevice == nullptr ? std::string() : attribute(usbDevice, name);
+    if (value.empty()) {
+        const char* fromProperty = udev_device_get_property_value(node, property);
+        value = fromProperty == nullptr ? "" : fromProperty;
+    }
+    return value;
+}
+
+bool matchesUsb(udev_device* node, udev_device* usbDevice, const DeviceMatch& match) {
+    if (match.vendorId &&
+        usbValue(node, usbDevice, "idVendor", "ID_VENDOR_ID") != hex4(*match.vendorId)) {
         return false;
     }
-    if (match.productId && attribute(usbDevice, "idProduct") != hex4(*match.productId)) {
+    if (match.productId &&
+        usbValue(node, usbDevice, "idProduct", "ID_MODEL_ID") != hex4(*match.productId)) {
         return false;
     }
-    return match.serial.empty() || attribute(usbDevice, "serial") == match.serial;
+    return match.serial.empty() ||
+           usbValue(node, usbDevice, "serial", "ID_SERIAL_SHORT") == match.serial;
 }
 
 bool isKeyboardEventNode(udev_device* device) {
@@ -81,15 +96,16 @@ FoundDevice describeFound(udev_device* device) {
     // The parent is owned by the child device, so it is not unreferenced here.
     udev_device* usbDevice =
         udev_device_get_parent_with_subsystem_devtype(device, "usb", "usb_device");
-    if (usbDevice == nullptr) {
+    const std::string vendor = usbValue(device, usbDevice, "idVendor", "ID_VENDOR_ID");
+    if (vendor.empty()) {
         return found;
     }
-    found.usbIdentity = attribute(usbDevice, "idVendor") + ":" + attribute(usbDevice, "idProduct");
-    const std::string serial = attribute(usbDevice, "serial");
+    found.usbIdentity = vendor + ":" + usbValue(device, usbDevice, "idProduct", "ID_MODEL_ID");
+    const std::string serial = usbValue(device, usbDevice, "serial", "ID_SERIAL_SHORT");
     if (!serial.empty()) {
         found.usbIdentity += " serial " + serial;
     }
-    const char* port = udev_device_get_sysname(usbDevice);
+    const char* port = usbDevice == nullptr ? nullptr : udev_device_get_sysname(usbDevice);
     found.usbPort = port == nullptr ? "" : port;
     return found;
 }
@@ -174,7 +190,9 @@ std::optional<FoundDevice> findDevice(std::string_view subsystem, const DeviceMa
         }
         udev_device* usbDevice =
             udev_device_get_parent_with_subsystem_devtype(device, "usb", "usb_device");
-        if (usbDevice != nullptr && matchesUsb(usbDevice, match)) {
+        const bool usbNode = usbDevice != nullptr ||
+                             udev_device_get_property_value(device, "ID_VENDOR_ID") != nullptr;
+        if (usbNode && matchesUsb(device, usbDevice, match)) {
             found = describeFound(device);
         }
         return found.has_value();

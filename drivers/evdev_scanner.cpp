@@ -64,9 +64,8 @@ EvdevScanner::EvdevScanner(asio::io_context& io, config::ScannerConfig config, S
       decoder_(layoutFor(config_)),
       framer_(framerOptions(config_)),
       watch_(io),
-      retryTimer_(io),
-      gapTimer_(io),
-      backoff_(kFirstRetry, kMaxRetry) {}
+      reopener_(io, reporter_, "input", config_.reopenMaxDelay),
+      gapTimer_(io) {}
 
 EvdevScanner::~EvdevScanner() {
     closeDevice();
@@ -77,22 +76,26 @@ void EvdevScanner::start() {
         return;
     }
     running_ = true;
+    const std::weak_ptr<EvdevScanner> weak = weak_from_this();
+    reopener_.start(
+        [weak] {
+            if (auto self = weak.lock(); self && self->running_ && self->device_ == nullptr) {
+                self->open();
+            }
+        },
+        [weak](const std::string& reason) {
+            if (auto self = weak.lock(); self && self->device_ != nullptr) {
+                self->onLost(reason);
+            }
+        });
     open();
 }
 
 void EvdevScanner::stop() {
     running_ = false;
-    retryTimer_.cancel();
+    reopener_.stop();
     closeDevice();
     framer_.discardPartial();
-}
-
-void EvdevScanner::retryNow() {
-    if (running_ && device_ == nullptr) {
-        retryTimer_.cancel();
-        backoff_.reset();
-        open();
-    }
 }
 
 void EvdevScanner::open() {
@@ -107,19 +110,11 @@ void EvdevScanner::open() {
     }
 
     if (!error.empty()) {
-        // Report each new reason once; the same failure again only reaches the debug log.
-        if (error != lastOpenError_) {
-            lastOpenError_ = error;
-            reporter_.event(DeviceEvent::Kind::Error, error);
-        } else {
-            reporter_.log().debug("{}: {}", reporter_.identity(), error);
-        }
-        scheduleReopen();
+        reopener_.openFailed(error);
         return;
     }
 
-    lastOpenError_.clear();
-    backoff_.reset();
+    reopener_.opened(devicePath_);
     std::string identity =
         found->usbIdentity.empty() ? std::string() : ", USB " + found->usbIdentity;
     if (!found->usbPort.empty()) {
@@ -192,18 +187,6 @@ void EvdevScanner::closeDevice() {
         ::close(fd_);
         fd_ = -1;
     }
-}
-
-void EvdevScanner::scheduleReopen() {
-    if (!running_) {
-        return;
-    }
-    retryTimer_.expires_after(backoff_.next());
-    retryTimer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
-        if (!error && self->running_ && self->device_ == nullptr) {
-            self->open();
-        }
-    });
 }
 
 void EvdevScanner::waitReadable() {
@@ -321,7 +304,7 @@ void EvdevScanner::onLost(const std::string& reason) {
     reporter_.partialDiscarded(framer_.discardPartial(), "the device disconnected mid-scan");
     reporter_.event(DeviceEvent::Kind::Disconnected,
                     fmt::format("Lost {}: {}; reopening when it is back", devicePath_, reason));
-    scheduleReopen();
+    reopener_.closed();
 }
 
 }  // namespace station::drivers

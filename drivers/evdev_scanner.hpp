@@ -10,7 +10,7 @@
 #include <string>
 
 #include "config/station_config.hpp"
-#include "drivers/backoff.hpp"
+#include "drivers/device_reopener.hpp"
 #include "drivers/readiness_watch.hpp"
 #include "drivers/scan_framer.hpp"
 #include "drivers/scan_source.hpp"
@@ -27,7 +27,8 @@ namespace station::drivers {
 // configured suffix, or after a gap of interKeyTimeout without key presses when that is set.
 //
 // The device is found by its stable path (/dev/input/by-id/...) or by USB vendor, product and
-// serial number; it is reopened with backoff when it disappears.
+// serial number. It is reopened when udev reports it plugged back in, and with backoff until then
+// (DeviceReopener).
 //
 // Create it with std::make_shared: pending operations keep the scanner alive until they finish.
 class EvdevScanner : public ScanSource, public std::enable_shared_from_this<EvdevScanner> {
@@ -41,18 +42,10 @@ public:
     void start() override;
     void stop() override;
 
-    // Opens the device now if it is not open, without waiting for the retry timer. The hot-plug
-    // monitor calls this when a matching device appears.
-    void retryNow();
-
-    static constexpr std::chrono::milliseconds kFirstRetry{100};
-    static constexpr std::chrono::milliseconds kMaxRetry{1000};
-
 private:
     void open();
     std::string openPath(const std::string& path);
     void closeDevice();
-    void scheduleReopen();
     void waitReadable();
     void readEvents();
     void onEvent(const input_event& event);
@@ -66,22 +59,19 @@ private:
     ScanFramer framer_;
     ReadinessWatch watch_;
     int fd_ = -1;
-    boost::asio::steady_timer retryTimer_;
+    DeviceReopener reopener_;
     boost::asio::steady_timer gapTimer_;
-    Backoff backoff_;
     libevdev* device_ = nullptr;
     std::string devicePath_;
     // Event time of the last key press, for gap framing by the device's own timestamps.
     std::chrono::microseconds lastPressTime_{-1};
     bool running_ = false;
-    std::string lastOpenError_;
     std::string decoded_;
     std::array<input_event, 64> events_{};
     std::size_t pendingBytes_ = 0;  // bytes in events_, the last event possibly incomplete
     bool dropping_ = false;
     bool waiting_ = false;     // a readiness wait is pending
-    unsigned generation_ = 0;  // counts closes, so waits on a closed device are ignored         //
-                               // skipping events after SYN_DROPPED until SYN_REPORT
+    unsigned generation_ = 0;  // counts closes, so waits on a closed device are ignored
 };
 
 }  // namespace station::drivers

@@ -35,8 +35,7 @@ HidPosScanner::HidPosScanner(boost::asio::io_context& io, config::ScannerConfig 
                 std::move(sink)),
       assembler_(config_.maxLength),
       watch_(io),
-      retryTimer_(io),
-      backoff_(kFirstRetry, kMaxRetry) {}
+      reopener_(io, reporter_, "hidraw", config_.reopenMaxDelay) {}
 
 HidPosScanner::~HidPosScanner() {
     closeDevice();
@@ -47,22 +46,26 @@ void HidPosScanner::start() {
         return;
     }
     running_ = true;
+    const std::weak_ptr<HidPosScanner> weak = weak_from_this();
+    reopener_.start(
+        [weak] {
+            if (auto self = weak.lock(); self && self->running_ && self->fd_ < 0) {
+                self->open();
+            }
+        },
+        [weak](const std::string& reason) {
+            if (auto self = weak.lock(); self && self->fd_ >= 0) {
+                self->onLost(reason);
+            }
+        });
     open();
 }
 
 void HidPosScanner::stop() {
     running_ = false;
-    retryTimer_.cancel();
+    reopener_.stop();
     closeDevice();
     assembler_.discardPartial();
-}
-
-void HidPosScanner::retryNow() {
-    if (running_ && fd_ < 0) {
-        retryTimer_.cancel();
-        backoff_.reset();
-        open();
-    }
 }
 
 void HidPosScanner::open() {
@@ -90,20 +93,13 @@ void HidPosScanner::open() {
     }
 
     if (!error.empty()) {
-        if (error != lastOpenError_) {
-            lastOpenError_ = error;
-            reporter_.event(DeviceEvent::Kind::Error, error);
-        } else {
-            reporter_.log().debug("{}: {}", reporter_.identity(), error);
-        }
-        scheduleReopen();
+        reopener_.openFailed(error);
         return;
     }
 
     fd_ = fd;
     devicePath_ = found->node;
-    lastOpenError_.clear();
-    backoff_.reset();
+    reopener_.opened(devicePath_);
     std::string identity = found->usbIdentity.empty() ? "" : ", USB " + found->usbIdentity;
     if (!found->usbPort.empty()) {
         identity += " at " + found->usbPort;
@@ -121,21 +117,10 @@ void HidPosScanner::closeDevice() {
     }
 }
 
-void HidPosScanner::scheduleReopen() {
-    if (!running_) {
-        return;
-    }
-    retryTimer_.expires_after(backoff_.next());
-    retryTimer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
-        if (!error && self->running_ && self->fd_ < 0) {
-            self->open();
-        }
-    });
-}
-
 void HidPosScanner::waitReadable() {
     watch_.asyncWait([self = shared_from_this()](const boost::system::error_code& error) {
-        if (!self->running_ || self->fd_ < 0) {
+        // An aborted wait belongs to a descriptor that was closed since.
+        if (error == boost::asio::error::operation_aborted || !self->running_ || self->fd_ < 0) {
             return;
         }
         if (error) {
@@ -190,7 +175,7 @@ void HidPosScanner::onLost(const std::string& reason) {
     reporter_.partialDiscarded(partial, "the device disconnected mid-scan");
     reporter_.event(DeviceEvent::Kind::Disconnected,
                     fmt::format("Lost {}: {}; reopening when it is back", devicePath_, reason));
-    scheduleReopen();
+    reopener_.closed();
 }
 
 void HidPosScanner::sendFeedback(Feedback feedback) {

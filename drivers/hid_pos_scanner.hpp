@@ -7,7 +7,7 @@
 #include <string>
 
 #include "config/station_config.hpp"
-#include "drivers/backoff.hpp"
+#include "drivers/device_reopener.hpp"
 #include "drivers/hid_pos_report.hpp"
 #include "drivers/readiness_watch.hpp"
 #include "drivers/scan_source.hpp"
@@ -19,8 +19,8 @@ namespace station::drivers {
 // from the report. Feedback commands are written to the node as output reports: the configured
 // good-read and bad-read commands are the report bytes, report ID first.
 //
-// The device is found by a stable path or by USB vendor, product and serial number, and reopened
-// with backoff when it disappears.
+// The device is found by a stable path or by USB vendor, product and serial number. It is reopened
+// when udev reports it plugged back in, and with backoff until then (DeviceReopener).
 //
 // TODO: scanners without a hidraw node (no kernel HID driver bound) are not read through libusb
 // yet; such a scanner needs the usbhid driver or a udev rule that binds it.
@@ -38,16 +38,9 @@ public:
     void stop() override;
     void sendFeedback(Feedback feedback) override;
 
-    // Opens the device now if it is not open (a matching device appeared).
-    void retryNow();
-
-    static constexpr std::chrono::milliseconds kFirstRetry{100};
-    static constexpr std::chrono::milliseconds kMaxRetry{1000};
-
 private:
     void open();
     void closeDevice();
-    void scheduleReopen();
     void waitReadable();
     void readReports();
     void onLost(const std::string& reason);
@@ -56,13 +49,11 @@ private:
     SourceReporter reporter_;
     HidPosAssembler assembler_;
     ReadinessWatch watch_;
-    boost::asio::steady_timer retryTimer_;
-    Backoff backoff_;
+    DeviceReopener reopener_;
     int fd_ = -1;
     std::string devicePath_;
     std::array<std::uint8_t, HidPosAssembler::kReportSize> report_{};
     bool running_ = false;
-    std::string lastOpenError_;
 };
 
 }  // namespace station::drivers

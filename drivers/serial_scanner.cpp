@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "drivers/device_matcher.hpp"
 #include "drivers/scanner_log.hpp"
 
 namespace station::drivers {
@@ -24,10 +25,10 @@ FramerOptions framerOptions(const config::ScannerConfig& config) {
 
 void validate(const config::ScannerConfig& config) {
     const std::string where = "scanner '" + config.name + "'";
-    if (config.device.empty()) {
+    if (config.device.empty() && !config.vendorId && !config.productId) {
         throw std::invalid_argument(where +
                                     ": device is empty; set it to a stable path such as "
-                                    "/dev/serial/by-id/usb-...");
+                                    "/dev/serial/by-id/usb-..., or set vendor_id and product_id");
     }
     if (config.dataBits < 5 || config.dataBits > 8) {
         throw std::invalid_argument(where + ": data_bits is " + std::to_string(config.dataBits) +
@@ -70,61 +71,80 @@ asio::serial_port_base::flow_control::type flowType(config::FlowControl flow) {
 
 SerialScanner::SerialScanner(asio::io_context& io, config::ScannerConfig config, ScanSink sink)
     : config_((validate(config), std::move(config))),
-      reporter_(config_.name, config_.name + " (" + config_.device + ")", std::move(sink)),
+      reporter_(config_.name,
+                config_.name + " (" + DeviceMatch::fromConfig(config_).describe() + ")",
+                std::move(sink)),
       framer_(framerOptions(config_)),
       port_(io),
-      retryTimer_(io),
-      backoff_(kFirstRetry, kMaxRetry) {}
+      reopener_(io, reporter_, "tty", config_.reopenMaxDelay) {}
 
 void SerialScanner::start() {
     if (running_) {
         return;
     }
     running_ = true;
+    const std::weak_ptr<SerialScanner> weak = weak_from_this();
+    reopener_.start(
+        [weak] {
+            if (auto self = weak.lock(); self && self->running_ && !self->port_.is_open()) {
+                self->open();
+            }
+        },
+        [weak](const std::string& reason) {
+            if (auto self = weak.lock(); self && self->port_.is_open()) {
+                self->onLost(reason);
+            }
+        });
     open();
 }
 
 void SerialScanner::stop() {
     running_ = false;
-    retryTimer_.cancel();
+    reopener_.stop();
     boost::system::error_code ignored;
     port_.close(ignored);
     framer_.discardPartial();
 }
 
 void SerialScanner::open() {
-    boost::system::error_code error;
-    port_.open(config_.device, error);
+    const DeviceMatch match = DeviceMatch::fromConfig(config_);
+    const std::optional<FoundDevice> found = findDevice("tty", match);
     std::string message;
-    if (error) {
-        message =
-            fmt::format("Failed to open {}: {}; retrying, check the cable and the device path",
-                        config_.device, error.message());
+    if (!found) {
+        message = match.byUsbIdentity() && match.path.empty()
+                      ? "No serial device matches " + match.describe() +
+                            "; waiting for the scanner to be plugged in"
+                      : fmt::format(
+                            "Failed to open {}: No such file or directory; retrying, "
+                            "check the cable and the device path",
+                            match.path);
     } else {
-        message = configurePort();
+        boost::system::error_code error;
+        port_.open(found->node, error);
+        if (error) {
+            message =
+                fmt::format("Failed to open {}: {}; retrying, check the cable and the device path",
+                            found->node, error.message());
+        } else {
+            devicePath_ = found->node;
+            message = configurePort();
+        }
     }
     if (!message.empty()) {
         boost::system::error_code ignored;
         port_.close(ignored);
-        ++openFailures_;
-        // Report each new reason once; the same failure again only reaches the debug log.
-        if (message != lastOpenError_) {
-            lastOpenError_ = message;
-            reporter_.event(DeviceEvent::Kind::Error, message);
-        } else {
-            reporter_.log().debug("{}: {} (attempt {})", reporter_.identity(), message,
-                                  openFailures_);
-        }
-        scheduleReopen();
+        reopener_.openFailed(message);
         return;
     }
 
-    lastOpenError_.clear();
-    openFailures_ = 0;
-    backoff_.reset();
+    reopener_.opened(found->node);
+    std::string identity = found->usbIdentity.empty() ? "" : ", USB " + found->usbIdentity;
+    if (!found->usbPort.empty()) {
+        identity += " at " + found->usbPort;
+    }
     reporter_.event(DeviceEvent::Kind::Connected,
-                    fmt::format("Opened at {} baud, {} data bits, {} stop bits", config_.baud,
-                                config_.dataBits, config_.stopBits));
+                    fmt::format("Opened {}{} at {} baud, {} data bits, {} stop bits", found->node,
+                                identity, config_.baud, config_.dataBits, config_.stopBits));
     readNext();
 }
 
@@ -133,7 +153,7 @@ std::string SerialScanner::configurePort() {
     boost::system::error_code error;
     const auto failed = [&](const std::string& setting) {
         return fmt::format("Failed to set {} on {}: {}; check that the device supports it", setting,
-                           config_.device, error.message());
+                           devicePath_, error.message());
     };
 
     port_.set_option(Base::baud_rate(config_.baud), error);
@@ -160,18 +180,6 @@ std::string SerialScanner::configurePort() {
     return {};
 }
 
-void SerialScanner::scheduleReopen() {
-    if (!running_) {
-        return;
-    }
-    retryTimer_.expires_after(backoff_.next());
-    retryTimer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
-        if (!error && self->running_) {
-            self->open();
-        }
-    });
-}
-
 void SerialScanner::readNext() {
     port_.async_read_some(
         asio::buffer(readBuffer_),
@@ -181,27 +189,28 @@ void SerialScanner::readNext() {
 }
 
 void SerialScanner::onRead(const boost::system::error_code& error, std::size_t length) {
-    if (!running_) {
+    // An aborted read belongs to a port closed by stop() or by a removal udev reported.
+    if (!running_ || error == asio::error::operation_aborted) {
         return;
     }
     if (length > 0) {
         reporter_.frames(framer_.feed(std::string_view(readBuffer_.data(), length)));
     }
     if (error) {
-        onLost(error);
+        onLost(error.message());
         return;
     }
     readNext();
 }
 
-void SerialScanner::onLost(const boost::system::error_code& error) {
+void SerialScanner::onLost(const std::string& reason) {
     boost::system::error_code ignored;
     port_.close(ignored);
 
     reporter_.partialDiscarded(framer_.discardPartial(), "the device disconnected mid-scan");
     reporter_.event(DeviceEvent::Kind::Disconnected,
-                    fmt::format("Lost the device: {}; reopening when it is back", error.message()));
-    scheduleReopen();
+                    fmt::format("Lost {}: {}; reopening when it is back", devicePath_, reason));
+    reopener_.closed();
 }
 
 void SerialScanner::sendFeedback(Feedback feedback) {
