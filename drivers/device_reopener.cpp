@@ -33,9 +33,9 @@ void DeviceReopener::stop() {
 
 void DeviceReopener::opened(std::string devnode) {
     devnode_ = std::move(devnode);
+    openedAt_ = std::chrono::steady_clock::now();
     lastError_.clear();
     failures_ = 0;
-    backoff_.reset();
 }
 
 void DeviceReopener::openFailed(const std::string& error) {
@@ -51,6 +51,9 @@ void DeviceReopener::openFailed(const std::string& error) {
 
 void DeviceReopener::closed() {
     devnode_.clear();
+    if (std::chrono::steady_clock::now() - openedAt_ >= kStableOpen) {
+        backoff_.reset();
+    }
     schedule();
 }
 

@@ -23,6 +23,9 @@ namespace station::drivers {
 class DeviceReopener {
 public:
     static constexpr std::chrono::milliseconds kFirstRetry{100};
+    // A device lost sooner than this after it opened is retried with the backoff it had, so one
+    // that opens but fails at once is not reopened ten times a second.
+    static constexpr std::chrono::seconds kStableOpen{2};
 
     // subsystem: the udev subsystem of the device node ("input", "hidraw", "tty", "usb").
     DeviceReopener(boost::asio::io_context& io, SourceReporter& reporter, std::string subsystem,
@@ -60,6 +63,7 @@ private:
     std::function<void(const std::string&)> lost_;
     HotplugMonitor::Subscription subscription_;
     std::string devnode_;
+    std::chrono::steady_clock::time_point openedAt_;
     std::string lastError_;
     unsigned failures_ = 0;
     bool active_ = false;

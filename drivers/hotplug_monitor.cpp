@@ -16,7 +16,8 @@ namespace station::drivers {
 
 namespace {
 
-// The subsystems scanners are found in; "usb" only for whole devices (libusb), not interfaces.
+// The subsystems of scanner device nodes. The "usb" subsystem is added for whole devices only
+// (devtype usb_device), which libusb opens, not for their interfaces.
 constexpr std::string_view kSubsystems[] = {"input", "hidraw", "tty"};
 
 std::string text(const char* value) {

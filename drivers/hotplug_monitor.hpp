@@ -22,11 +22,11 @@ struct HotplugEvent {
     std::string syspath;
 };
 
-// Listens to udev's device events (the "udev" netlink group, sent after udev has applied its
-// rules, so permissions and /dev/.../by-id links are in place) for the subsystems input, hidraw,
-// tty and usb, and calls the handlers subscribed to the event's subsystem. There is one monitor
-// per io_context, shared by all scanners that run on it; it reads its socket on that io_context
-// and calls handlers on its thread.
+// Listens to udev's device events for the subsystems input, hidraw, tty and usb, and calls the
+// handlers subscribed to the event's subsystem. It reads the "udev" netlink group, whose events
+// udev sends after applying its rules, so permissions and /dev/.../by-id links are in place.
+// There is one monitor per io_context, shared by all scanners that run on it. It reads its socket
+// on that io_context and calls handlers on its thread.
 //
 // The monitor starts with the first subscription. When udev cannot be reached (no netlink in a
 // container, for example) it logs that once and stays idle; scanners then find replugged devices

@@ -49,4 +49,23 @@ inline int runUnderUmockdev(const std::vector<std::string>& options, const std::
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// Runs one test of this same executable with umockdev's preload library (umockdev-wrapper) and no
+// testbed, so that the test can build its own UMockdevTestbed and change it while it runs. Runs
+// are serialised like runUnderUmockdev().
+inline int runWithUmockdevPreload(const std::string& test) {
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe");
+    const std::string command = "timeout -k 5 120 umockdev-wrapper " + self +
+                                " --gtest_also_run_disabled_tests --gtest_filter=" + test;
+    const std::string lockPath = std::filesystem::temp_directory_path() / "station-umockdev.lock";
+    const int lock = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (lock >= 0) {
+        ::flock(lock, LOCK_EX);
+    }
+    const int status = std::system(command.c_str());
+    if (lock >= 0) {
+        ::close(lock);
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 }  // namespace station::drivers::test_support

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <glib-object.h>
+#include <umockdev.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace station::drivers::test_support {
+
+// An in-process umockdev testbed: devices added here appear in this process's /sys and /dev and
+// in udev, and the udev events it sends reach udev monitors. Works only under umockdev's preload
+// library (runWithUmockdevPreload()).
+class Testbed {
+public:
+    Testbed() : bed_(umockdev_testbed_new()) {}
+    ~Testbed() { g_object_unref(bed_); }
+    Testbed(const Testbed&) = delete;
+    Testbed& operator=(const Testbed&) = delete;
+
+    // Adds devices in umockdev-record's text format; udev sees an "add" event for each.
+    void add(const std::string& description) {
+        GError* error = nullptr;
+        if (!umockdev_testbed_add_from_string(bed_, description.c_str(), &error)) {
+            const std::string message = error != nullptr ? error->message : "unknown error";
+            g_clear_error(&error);
+            throw std::runtime_error("Failed to add testbed devices: " + message);
+        }
+    }
+
+    // Sends a udev event ("add", "remove", "change") for the device at syspath.
+    void uevent(const std::string& syspath, const char* action) {
+        umockdev_testbed_uevent(bed_, syspath.c_str(), action);
+    }
+
+    // Removes the device and its children from /sys and /dev, without a udev event.
+    void remove(const std::string& syspath) {
+        umockdev_testbed_remove_device(bed_, syspath.c_str());
+    }
+
+    // The controlling side of an emulated character device: what the test writes here, the
+    // program reads from devnode. Owned by the testbed.
+    int deviceFd(const std::string& devnode) {
+        return umockdev_testbed_get_dev_fd(bed_, devnode.c_str());
+    }
+
+private:
+    UMockdevTestbed* bed_;
+};
+
+}  // namespace station::drivers::test_support
