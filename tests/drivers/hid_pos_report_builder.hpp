@@ -37,22 +37,4 @@ inline std::vector<Report> scannedDataReports(const std::string& data,
     return reports;
 }
 
-// Encodes bytes for an umockdev script line: bytes below 32 as '^' and the byte plus 64, '^' as
-// "^`", everything else as it is.
-inline std::string umockdevScriptData(const std::string& bytes) {
-    std::string out;
-    for (char c : bytes) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte == '^') {
-            out += "^`";
-        } else if (byte < 32) {
-            out.push_back('^');
-            out.push_back(static_cast<char>(byte + 64));
-        } else {
-            out.push_back(c);
-        }
-    }
-    return out;
-}
-
 }  // namespace station::drivers::test_support

@@ -21,6 +21,24 @@ inline bool insideUmockdev() {
     return std::getenv("UMOCKDEV_DIR") != nullptr;
 }
 
+// Encodes bytes for an umockdev script line: bytes below 32 as '^' and the byte plus 64, '^' as
+// "^`", everything else as it is.
+inline std::string umockdevScriptData(const std::string& bytes) {
+    std::string out;
+    for (char c : bytes) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte == '^') {
+            out += "^`";
+        } else if (byte < 32) {
+            out.push_back('^');
+            out.push_back(static_cast<char>(byte + 64));
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
 // Runs one test of this same executable under umockdev-run with the given options (-d, -i, -e,
 // -s ...) and returns its exit status. The child's test is named DISABLED_... so that it runs only
 // this way; its output goes to this test's output.
