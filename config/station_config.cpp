@@ -4,6 +4,8 @@
 #include <toml++/toml.h>
 #include <unistd.h>
 
+#include <boost/asio/ip/address.hpp>
+
 #include <cstdlib>
 #include <regex>
 #include <set>
@@ -278,6 +280,33 @@ void readLabel(TableReader& reader, const std::filesystem::path& configDir, Stat
     reader.rejectUnknownKeys();
 }
 
+void readApi(TableReader& reader, StationConfig& config) {
+    ApiConfig& api = config.api;
+    if (auto value = reader.boolean("enabled")) {
+        api.enabled = *value;
+    }
+    if (auto value = reader.string("listen")) {
+        boost::system::error_code error;
+        boost::asio::ip::make_address(*value, error);
+        if (error) {
+            reader.fail(*reader.node("listen"), "listen",
+                        fmt::format("\"{}\" is not an IP address; use \"127.0.0.1\" or \"::1\"",
+                                    *value));
+        }
+        api.listenAddress = *value;
+    }
+    if (auto value = reader.integer("port", 0, 65535)) {
+        api.port = static_cast<std::uint16_t>(*value);
+    }
+    if (auto value = reader.string("token")) {
+        api.token = *value;
+    }
+    if (auto value = reader.integer("max_body_bytes", 1024, 64LL << 20)) {
+        api.maxBodyBytes = static_cast<std::size_t>(*value);
+    }
+    reader.rejectUnknownKeys();
+}
+
 void readPrinter(TableReader& reader, const toml::table& table, StationConfig& config) {
     PrinterConfig& printer = config.printer;
     if (auto value = reader.string("name")) {
@@ -439,6 +468,9 @@ ScannerConfig readScanner(TableReader& reader, const toml::table& table, std::st
     if (auto value = reader.milliseconds("reopen_max_ms", 100, 600000)) {
         scanner.reopenMaxDelay = *value;
     }
+    if (auto value = reader.choice("transport", {"hidraw", "libusb"})) {
+        scanner.hidTransport = static_cast<HidTransport>(*value);
+    }
 
     switch (scanner.kind) {
         case ScannerKind::Serial:
@@ -463,6 +495,11 @@ ScannerConfig readScanner(TableReader& reader, const toml::table& table, std::st
             break;
         case ScannerKind::Evdev:
         case ScannerKind::HidPos:
+            if (scanner.hidTransport == HidTransport::Libusb && !scanner.vendorId) {
+                reader.fail(table, "transport",
+                            "transport = \"libusb\" finds the scanner by its USB identity; set "
+                            "vendor_id and product_id");
+            }
             if (scanner.device.empty() && !scanner.vendorId) {
                 reader.fail(table, "device",
                             "needs device = \"/dev/input/by-id/...\" or vendor_id/product_id");
@@ -569,6 +606,10 @@ StationConfig loadConfig(const std::filesystem::path& file, const Environment& e
     if (const toml::table* table = top.subtable("printer")) {
         TableReader reader(*table, "printer", file.string());
         readPrinter(reader, *table, config);
+    }
+    if (const toml::table* table = top.subtable("api")) {
+        TableReader reader(*table, "api", file.string());
+        readApi(reader, config);
     }
     if (const toml::array* scanners = top.array("scanner")) {
         std::set<std::string> names;

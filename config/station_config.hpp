@@ -15,6 +15,10 @@ enum class Suffix { Cr, Lf, CrLf, Tab };
 
 enum class ScannerKind { Stdin, Serial, Tcp, Evdev, HidPos };
 
+// How a HID POS scanner is read: through the kernel's hidraw node, or through libusb when no
+// kernel driver is bound to its interface.
+enum class HidTransport { Hidraw, Libusb };
+
 enum class Parity { None, Odd, Even };
 enum class FlowControl { None, Software, Hardware };
 
@@ -63,6 +67,9 @@ struct ScannerConfig {
     // missing device. A device that udev reports plugged in is opened at once regardless.
     std::chrono::milliseconds reopenMaxDelay{1000};
 
+    // HID POS scanners.
+    HidTransport hidTransport = HidTransport::Hidraw;
+
     std::string sourceFile;  // where this entry was defined, for messages
     int sourceLine = 0;
 };
@@ -108,6 +115,18 @@ struct LabelConfig {
     std::filesystem::path cartonTemplate;
 };
 
+// The local HTTP and WebSocket API and the operator page.
+struct ApiConfig {
+    bool enabled = true;
+    // Loopback by default; another address exposes the API to the network and is logged.
+    std::string listenAddress = "127.0.0.1";
+    std::uint16_t port = 8470;  // 0 picks a free port, named in the log
+    // When set, integrator requests (POST /api/v1/orders) must carry
+    // "Authorization: Bearer TOKEN". Lead actions always need a lead's name and PIN.
+    std::string token;
+    std::size_t maxBodyBytes = 1 << 20;
+};
+
 struct StationConfig {
     // The file this configuration came from; empty for the built-in defaults. Parts with
     // their own loaders (the [camera] table) read their table from it.
@@ -122,6 +141,7 @@ struct StationConfig {
     PrinterConfig printer;
     OrdersConfig orders;
     LabelConfig label;
+    ApiConfig api;
 };
 
 // A configuration error with its location. what() reads "FILE:LINE: KEY: problem".

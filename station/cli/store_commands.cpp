@@ -10,6 +10,7 @@
 
 #include "station/csv.hpp"
 #include "station/session/session_engine.hpp"
+#include "station/store/record_json.hpp"
 #include "station/store/store.hpp"
 
 namespace station::cli {
@@ -17,29 +18,11 @@ namespace {
 
 using Json = nlohmann::json;
 
-Json linkJson(const store::Link& link) {
-    Json json = {{"link_id", link.linkId},
-                 {"order", link.orderNumber},
-                 {"gtin", link.gtin},
-                 {"sku", link.sku},
-                 {"serial", link.serial},
-                 {"lot", link.lot},
-                 {"expiry", link.expiry ? Json(*link.expiry) : Json(nullptr)},
-                 {"station", link.station},
-                 {"operator", link.operatorName},
-                 {"device", link.device},
-                 {"scanned_at", link.scannedAt},
-                 {"scan_id", link.scanId},
-                 {"raw_scan", session::printableScan(link.rawScan)},
-                 {"voided", link.voided}};
-    return json;
-}
-
 void printLinks(const std::vector<store::Link>& links, bool json) {
     if (json) {
         Json array = Json::array();
         for (const store::Link& link : links) {
-            array.push_back(linkJson(link));
+            array.push_back(store::linkJson(link));
         }
         std::cout << array.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
         return;
@@ -70,7 +53,7 @@ void printOrders(const std::vector<store::Link>& links, bool json) {
     if (json) {
         Json units = Json::array();
         for (const store::Link& link : links) {
-            units.push_back(linkJson(link));
+            units.push_back(store::linkJson(link));
         }
         std::cout << Json{{"orders", orders}, {"units", units}}.dump(2, ' ', false,
                                                                      Json::error_handler_t::replace)
@@ -147,7 +130,7 @@ void addExportCommand(CLI::App& app, const CliContextPtr& context) {
             store.forEachLinkBetween(from, to, [&](const store::Link& link) {
                 ++count;
                 if (*format == "jsonl") {
-                    out << linkJson(link).dump(-1, ' ', false, Json::error_handler_t::replace)
+                    out << store::linkJson(link).dump(-1, ' ', false, Json::error_handler_t::replace)
                         << '\n';
                     return;
                 }
@@ -179,17 +162,7 @@ void addJobsCommand(CLI::App& app, const CliContextPtr& context) {
             if (*json) {
                 Json array = Json::array();
                 for (const store::PrintJob& job : list) {
-                    array.push_back(
-                        {{"job_id", job.jobId},
-                         {"order", job.orderNumber.value_or("")},
-                         {"template", job.templateName},
-                         {"state", job.state},
-                         {"attempts", job.attempts},
-                         {"last_error", job.lastError},
-                         {"created_at", job.createdAt},
-                         {"reprint_of", job.reprintOf ? Json(*job.reprintOf) : Json(nullptr)},
-                         {"reason", job.reason},
-                         {"requested_by", job.requestedBy}});
+                    array.push_back(store::printJobJson(job));
                 }
                 std::cout << array.dump(2) << '\n';
                 return;

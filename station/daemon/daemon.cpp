@@ -35,13 +35,23 @@ Daemon::Daemon(config::StationConfig config)
     spooler_ = std::make_unique<PrintSpooler>(io_, *store_,
                                               print::makePrinterTransport(io_, config_.printer),
                                               config_.stationId, config_.printer.queryStatus);
+    api_ = std::make_unique<StationApi>(io_, config_, *store_, *spooler_);
+    PrintSpooler::Listener listener;
+    listener.onJob = [this](std::int64_t jobId, const std::string& state,
+                            const std::string& detail) { api_->noteJob(jobId, state, detail); };
+    listener.onPrinter = [this](const std::string& state, const std::string& detail) {
+        api_->notePrinter(state, detail);
+    };
+    spooler_->setListener(std::move(listener));
 }
 
 Daemon::~Daemon() {
     sources_.clear();
+    // The store thread may still answer API requests; it stops before the API goes away.
     if (store_) {
         store_->stop();
     }
+    api_.reset();
 }
 
 int Daemon::run() {
@@ -63,6 +73,7 @@ int Daemon::run() {
     startScanners();
     startCamera();
     spooler_->start();
+    api_->start();
     scheduleOrderImport();
 
     io_.run();
@@ -123,12 +134,14 @@ void Daemon::onScan(Scan scan) {
             decision.reason = "store_failed";
             decision.message = fmt::format("Not recorded ({}); scan the item again", error.what());
         }
-        boost::asio::post(io_,
-                          [this, decision, device = scan.device] { onDecision(decision, device); });
+        boost::asio::post(io_, [this, decision, device = scan.device, readAt = scan.readAt] {
+            onDecision(decision, device, readAt);
+        });
     });
 }
 
-void Daemon::onDecision(const session::Decision& decision, const std::string& device) {
+void Daemon::onDecision(const session::Decision& decision, const std::string& device,
+                        std::chrono::system_clock::time_point readAt) {
     auto log = logger("session");
     if (decision.good()) {
         log->info("OK {} [{}] {}", decision.outcome, device, decision.message);
@@ -142,10 +155,12 @@ void Daemon::onDecision(const session::Decision& decision, const std::string& de
     if (decision.printJobId && !decision.replayed) {
         spooler_->enqueue(*decision.printJobId);
     }
+    api_->noteDecision(decision, device, readAt);
 }
 
 void Daemon::onDeviceEvent(const drivers::DeviceEvent& event) {
     using Kind = drivers::DeviceEvent::Kind;
+    api_->noteDevice(event);
     auto log = logger("scanner");
     switch (event.kind) {
         case Kind::Connected:
@@ -182,6 +197,7 @@ void Daemon::scheduleOrderImport() {
 
 void Daemon::shutdown() {
     importTimer_.cancel();
+    api_->stop();
     spooler_->stop();
     for (auto& source : sources_) {
         source->stop();

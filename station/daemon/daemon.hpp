@@ -10,6 +10,7 @@
 #include "config/station_config.hpp"
 #include "drivers/scan_source.hpp"
 #include "station/daemon/print_spooler.hpp"
+#include "station/daemon/station_api.hpp"
 #include "station/daemon/store_worker.hpp"
 
 namespace station::daemon {
@@ -31,7 +32,8 @@ private:
     // Starts the camera of the [camera] table in continuous mode, if one is enabled.
     void startCamera();
     void onScan(Scan scan);
-    void onDecision(const session::Decision& decision, const std::string& device);
+    void onDecision(const session::Decision& decision, const std::string& device,
+                    std::chrono::system_clock::time_point readAt);
     void onDeviceEvent(const drivers::DeviceEvent& event);
     void scheduleOrderImport();
     void shutdown();
@@ -42,6 +44,7 @@ private:
     boost::asio::steady_timer importTimer_;
     std::unique_ptr<StoreWorker> store_;
     std::unique_ptr<PrintSpooler> spooler_;
+    std::unique_ptr<StationApi> api_;
     std::vector<std::unique_ptr<drivers::ScanSource>> sources_;
     std::unordered_map<std::string, drivers::ScanSource*> sourcesByName_;
 };

@@ -142,6 +142,7 @@ void PrintSpooler::pump() {
                 pump();
                 return;
             }
+            noteJob(jobId, "sending", "");
             send(*job);
         });
     });
@@ -161,9 +162,13 @@ void PrintSpooler::send(const store::PrintJob& job) {
             print::SendResult notReady;
             notReady.outcome = print::SendResult::Outcome::FailedBeforeSend;
             notReady.error = "printer not ready: " + status.summary();
+            const bool silent = status.has(print::PrinterStatus::Problem::NoAnswer) ||
+                                status.has(print::PrinterStatus::Problem::Unreachable);
+            notePrinter(silent ? "unreachable" : "not_ready", status.summary());
             finish(jobId, notReady);
             return;
         }
+        notePrinter("ready", status.summary());
         transport_->send(zpl, [this, jobId](print::SendResult result) { finish(jobId, result); });
     });
 }
@@ -176,7 +181,11 @@ void PrintSpooler::finish(std::int64_t jobId, const print::SendResult& result) {
     auto logger = componentLogger("printer");
     if (result.outcome == Outcome::Delivered) {
         logger->info("Print job {} delivered to {}", jobId, transport_->description());
+        notePrinter("ready", "");
     } else if (result.outcome == Outcome::FailedBeforeSend) {
+        if (!result.error.starts_with("printer not ready")) {
+            notePrinter("unreachable", result.error);
+        }
         logger->warn("Print job {} not sent to {}: {}; retrying in {} ms", jobId,
                      transport_->description(), result.error, backoff_.count());
     } else {
@@ -208,7 +217,8 @@ void PrintSpooler::finish(std::int64_t jobId, const print::SendResult& result) {
             componentLogger("printer")->error("Failed to record the state of print job {}: {}",
                                               jobId, error.what());
         }
-        boost::asio::post(io_, [this, state] {
+        boost::asio::post(io_, [this, jobId, state, error = result.error] {
+            noteJob(jobId, state, error);
             busy_ = false;
             if (state == "queued") {
                 retryLater();
@@ -219,6 +229,24 @@ void PrintSpooler::finish(std::int64_t jobId, const print::SendResult& result) {
             pump();
         });
     });
+}
+
+void PrintSpooler::notePrinter(const std::string& state, const std::string& detail) {
+    if (state == printerState_ && detail == printerDetail_) {
+        return;
+    }
+    printerState_ = state;
+    printerDetail_ = detail;
+    if (listener_.onPrinter) {
+        listener_.onPrinter(state, detail);
+    }
+}
+
+void PrintSpooler::noteJob(std::int64_t jobId, const std::string& state,
+                           const std::string& detail) {
+    if (listener_.onJob) {
+        listener_.onJob(jobId, state, detail);
+    }
 }
 
 void PrintSpooler::retryLater() {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -20,6 +21,17 @@ namespace station::daemon {
 // backoff.
 class PrintSpooler {
 public:
+    // What the spooler tells the rest of the daemon, on the io thread.
+    struct Listener {
+        // A job changed state: "sending", "delivered", "queued" (waiting to retry), "uncertain".
+        std::function<void(std::int64_t jobId, const std::string& state,
+                           const std::string& detail)>
+            onJob;
+        // The printer changed state: "ready", "not_ready" (it answered that it cannot print)
+        // or "unreachable" (no connection or no answer). Called on changes only.
+        std::function<void(const std::string& state, const std::string& detail)> onPrinter;
+    };
+
     // With `queryStatus`, the printer's ~HS status is asked before each job and a printer
     // that is not ready keeps the job queued.
     PrintSpooler(boost::asio::io_context& io, StoreWorker& store,
@@ -35,7 +47,16 @@ public:
     void refresh();
     void stop();
 
+    void setListener(Listener listener) { listener_ = std::move(listener); }
+    // Jobs waiting in this process's queue, including the one being sent.
+    std::size_t queued() const { return queue_.size(); }
+    const std::string& printerState() const { return printerState_; }
+    const std::string& printerDetail() const { return printerDetail_; }
+
 private:
+    void notePrinter(const std::string& state, const std::string& detail);
+    void noteJob(std::int64_t jobId, const std::string& state, const std::string& detail);
+
     void pump();
     void send(const store::PrintJob& job);
     void finish(std::int64_t jobId, const print::SendResult& result);
@@ -51,6 +72,9 @@ private:
     bool busy_ = false;
     bool stopped_ = false;
     std::chrono::milliseconds backoff_{500};
+    Listener listener_;
+    std::string printerState_ = "unknown";
+    std::string printerDetail_;
 };
 
 }  // namespace station::daemon

@@ -64,43 +64,54 @@ void OrderImporter::importFile(const std::filesystem::path& file) {
     }
 
     // A file is imported whole or not at all: one order that cannot be replaced rejects it.
-    store::Transaction transaction = store_.begin();
-    std::vector<std::string> events;
-    for (const store::Order& order : orders) {
-        std::optional<store::Order> existing = store_.findOrder(order.number);
-        if (!existing) {
-            store_.insertOrder(order, now);
-            events.push_back("order_imported");
-            continue;
-        }
-        if (store_.linkCount(order.number) > 0 || existing->state != "open") {
-            std::string reason = fmt::format(
-                "order {} already has linked units or is {}; it cannot be replaced. Import the "
-                "change under a new order number, or have a lead void its units first",
-                order.number, existing->state);
-            transaction.rollback();
-            reject(file, order.number, reason, now);
-            return;
-        }
-        store_.replaceOrder(order, now);
-        events.push_back("order_updated");
-    }
-    for (std::size_t i = 0; i < orders.size(); ++i) {
-        store_.appendJournal({.at = now,
-                              .station = station_,
-                              .actor = "order-import",
-                              .event = events[i],
-                              .orderNumber = orders[i].number,
-                              .detailJson = nlohmann::json{{"file", file.filename().string()},
-                                                           {"lines", orders[i].lines.size()}}
-                                                .dump()});
-    }
-    transaction.commit();
-    for (std::size_t i = 0; i < orders.size(); ++i) {
-        spdlog::info("Order {} {} from {}", orders[i].number,
-                     events[i] == "order_imported" ? "imported" : "updated", file.string());
+    try {
+        importOrders(orders, file.filename().string());
+    } catch (const OrderConflict& conflict) {
+        reject(file, conflict.orderNumber(), conflict.what(), now);
+        return;
     }
     moveAside(file, "imported", "");
+}
+
+std::vector<ImportedOrder> OrderImporter::importOrders(const std::vector<store::Order>& orders,
+                                                      const std::string& source) {
+    const std::string now = formatTimestamp(std::chrono::system_clock::now());
+    store::Transaction transaction = store_.begin();
+    std::vector<ImportedOrder> imported;
+    for (const store::Order& order : orders) {
+        std::optional<store::Order> existing = store_.findOrder(order.number);
+        if (existing && (store_.linkCount(order.number) > 0 || existing->state != "open")) {
+            // The transaction rolls back when it goes out of scope.
+            throw OrderConflict(
+                order.number,
+                fmt::format("order {} already has linked units or is {}; it cannot be replaced. "
+                            "Import the change under a new order number, or have a lead void "
+                            "its units first",
+                            order.number, existing->state));
+        }
+        if (existing) {
+            store_.replaceOrder(order, now);
+        } else {
+            store_.insertOrder(order, now);
+        }
+        imported.push_back({order.number, existing.has_value(), order.lines.size()});
+    }
+    for (const ImportedOrder& order : imported) {
+        store_.appendJournal(
+            {.at = now,
+             .station = station_,
+             .actor = "order-import",
+             .event = order.updated ? "order_updated" : "order_imported",
+             .orderNumber = order.number,
+             .detailJson =
+                 nlohmann::json{{"file", source}, {"lines", order.lines}}.dump()});
+    }
+    transaction.commit();
+    for (const ImportedOrder& order : imported) {
+        spdlog::info("Order {} {} from {}", order.number, order.updated ? "updated" : "imported",
+                     source);
+    }
+    return imported;
 }
 
 void OrderImporter::importStock(const std::filesystem::path& file) {
