@@ -49,6 +49,20 @@ bool matchesUsb(udev_device* node, udev_device* usbDevice, const DeviceMatch& ma
            usbValue(node, usbDevice, "serial", "ID_SERIAL_SHORT") == match.serial;
 }
 
+bool isUsbDevice(udev_device* device) {
+    const char* devtype = udev_device_get_devtype(device);
+    return devtype != nullptr && std::string_view(devtype) == "usb_device";
+}
+
+// Returns the USB device a node belongs to: the device itself for a /dev/bus/usb node, else its
+// usb_device ancestor, or null. A parent is owned by its child, so it is never unreferenced.
+udev_device* usbDeviceOf(udev_device* device) {
+    if (isUsbDevice(device)) {
+        return device;
+    }
+    return udev_device_get_parent_with_subsystem_devtype(device, "usb", "usb_device");
+}
+
 bool isKeyboardEventNode(udev_device* device) {
     const char* sysname = udev_device_get_sysname(device);
     if (sysname == nullptr || std::string_view(sysname).substr(0, 5) != "event") {
@@ -93,9 +107,7 @@ namespace {
 FoundDevice describeFound(udev_device* device) {
     FoundDevice found;
     found.node = udev_device_get_devnode(device);
-    // The parent is owned by the child device, so it is not unreferenced here.
-    udev_device* usbDevice =
-        udev_device_get_parent_with_subsystem_devtype(device, "usb", "usb_device");
+    udev_device* usbDevice = usbDeviceOf(device);
     const std::string vendor = usbValue(device, usbDevice, "idVendor", "ID_VENDOR_ID");
     if (vendor.empty()) {
         return found;
@@ -188,8 +200,10 @@ std::optional<FoundDevice> findDevice(std::string_view subsystem, const DeviceMa
         if (subsystem == "input" && !isKeyboardEventNode(device)) {
             return false;
         }
-        udev_device* usbDevice =
-            udev_device_get_parent_with_subsystem_devtype(device, "usb", "usb_device");
+        if (subsystem == "usb" && !isUsbDevice(device)) {
+            return false;
+        }
+        udev_device* usbDevice = usbDeviceOf(device);
         const bool usbNode = usbDevice != nullptr ||
                              udev_device_get_property_value(device, "ID_VENDOR_ID") != nullptr;
         if (usbNode && matchesUsb(device, usbDevice, match)) {

@@ -32,8 +32,9 @@ struct FoundDevice {
     std::string usbPort;      // USB port path such as "1-1.4", else empty
 };
 
-// Finds the device node of the first device in the udev subsystem ("input", "hidraw", "tty")
-// whose USB device matches. For "input", only event nodes of keyboards are considered. Returns
+// Finds the device node of the first device in the udev subsystem ("input", "hidraw", "tty",
+// "usb") whose USB device matches. For "input", only event nodes of keyboards are considered; for
+// "usb", only whole devices, whose nodes are /dev/bus/usb/BBB/DDD. Returns
 // nothing when no device matches or the path does not exist. A path is resolved to its device
 // node through udev when udev knows it.
 std::optional<FoundDevice> findDevice(std::string_view subsystem, const DeviceMatch& match);

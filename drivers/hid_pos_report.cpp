@@ -96,4 +96,39 @@ std::size_t HidPosAssembler::discardPartial() {
     return length;
 }
 
+bool declaresUsagePage(std::span<const std::uint8_t> reportDescriptor, std::uint16_t usagePage) {
+    // Short items are a prefix byte (bits 0-1 size, 2-3 type, 4-7 tag) and 0, 1, 2 or 4 data
+    // bytes. A long item starts with 0xFE, its data size, and a tag byte.
+    static constexpr std::uint8_t kLongItem = 0xFE;
+    static constexpr std::uint8_t kUsagePageItem = 0x04;  // type global (1), tag 0, size bits 0
+
+    std::size_t i = 0;
+    while (i < reportDescriptor.size()) {
+        const std::uint8_t prefix = reportDescriptor[i];
+        if (prefix == kLongItem) {
+            if (i + 1 >= reportDescriptor.size()) {
+                return false;
+            }
+            i += 3 + reportDescriptor[i + 1];
+            continue;
+        }
+
+        const std::size_t size = (prefix & 0x03) == 3 ? 4 : (prefix & 0x03);
+        if (i + 1 + size > reportDescriptor.size()) {
+            return false;
+        }
+        if ((prefix & 0xFC) == kUsagePageItem && size > 0) {
+            std::uint32_t value = 0;
+            for (std::size_t b = 0; b < size; ++b) {
+                value |= static_cast<std::uint32_t>(reportDescriptor[i + 1 + b]) << (8 * b);
+            }
+            if (value == usagePage) {
+                return true;
+            }
+        }
+        i += 1 + size;
+    }
+    return false;
+}
+
 }  // namespace station::drivers

@@ -54,4 +54,11 @@ private:
     bool inScan_ = false;
 };
 
+// The HID usage page of barcode scanners (HID Usage Tables, Barcode Scanner Page).
+inline constexpr std::uint16_t kBarcodeScannerUsagePage = 0x8C;
+
+// Returns true when a HID report descriptor sets the usage page anywhere, in a Usage Page global
+// item. Long items are skipped, and a descriptor cut off inside an item is read up to that item.
+bool declaresUsagePage(std::span<const std::uint8_t> reportDescriptor, std::uint16_t usagePage);
+
 }  // namespace station::drivers

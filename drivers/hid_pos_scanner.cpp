@@ -27,6 +27,26 @@ const config::ScannerConfig& validated(const config::ScannerConfig& config) {
 
 }  // namespace
 
+void reportHidPosResult(SourceReporter& reporter, const HidPosAssembler::Result& result) {
+    switch (result.kind) {
+        case HidPosAssembler::Result::Kind::Scan:
+            reporter.scan(result.data, result.symbology);
+            break;
+        case HidPosAssembler::Result::Kind::Rejected:
+            reporter.event(DeviceEvent::Kind::ScanRejected,
+                           fmt::format("Rejected a scan of {} bytes, longer than the maximum "
+                                       "length; it starts with {}; raise max_length if such "
+                                       "codes are expected",
+                                       result.length, escapeForLog(result.data)));
+            break;
+        case HidPosAssembler::Result::Kind::Malformed:
+            reporter.event(DeviceEvent::Kind::ScanRejected,
+                           "Ignored a malformed report: " + result.problem +
+                               "; check that the scanner is in HID POS mode");
+            break;
+    }
+}
+
 HidPosScanner::HidPosScanner(boost::asio::io_context& io, config::ScannerConfig config,
                              ScanSink sink)
     : config_(validated(config)),
@@ -149,23 +169,7 @@ void HidPosScanner::readReports() {
         if (!result) {
             continue;
         }
-        switch (result->kind) {
-            case HidPosAssembler::Result::Kind::Scan:
-                reporter_.scan(result->data, result->symbology);
-                break;
-            case HidPosAssembler::Result::Kind::Rejected:
-                reporter_.event(DeviceEvent::Kind::ScanRejected,
-                                fmt::format("Rejected a scan of {} bytes, longer than the maximum "
-                                            "length; it starts with {}; raise max_length if such "
-                                            "codes are expected",
-                                            result->length, escapeForLog(result->data)));
-                break;
-            case HidPosAssembler::Result::Kind::Malformed:
-                reporter_.event(DeviceEvent::Kind::ScanRejected,
-                                "Ignored a malformed report: " + result->problem +
-                                    "; check that the scanner is in HID POS mode");
-                break;
-        }
+        reportHidPosResult(reporter_, *result);
     }
 }
 

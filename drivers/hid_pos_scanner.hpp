@@ -22,8 +22,8 @@ namespace station::drivers {
 // The device is found by a stable path or by USB vendor, product and serial number. It is reopened
 // when udev reports it plugged back in, and with backoff until then (DeviceReopener).
 //
-// TODO: scanners without a hidraw node (no kernel HID driver bound) are not read through libusb
-// yet; such a scanner needs the usbhid driver or a udev rule that binds it.
+// Scanners without a hidraw node (no kernel HID driver bound) are read through libusb instead,
+// by UsbHidPosScanner.
 //
 // Create it with std::make_shared: pending operations keep the scanner alive until they finish.
 class HidPosScanner : public ScanSource, public std::enable_shared_from_this<HidPosScanner> {
@@ -55,5 +55,9 @@ private:
     std::array<std::uint8_t, HidPosAssembler::kReportSize> report_{};
     bool running_ = false;
 };
+
+// Delivers what HidPosAssembler made of a report: a scan, a rejected overlong scan or a malformed
+// report. Shared by the hidraw and the libusb HID POS scanners.
+void reportHidPosResult(SourceReporter& reporter, const HidPosAssembler::Result& result);
 
 }  // namespace station::drivers

@@ -9,6 +9,7 @@
 #include "drivers/serial_scanner.hpp"
 #include "drivers/stdin_scanner.hpp"
 #include "drivers/tcp_scanner.hpp"
+#include "drivers/usb_hid_pos_scanner.hpp"
 
 namespace station::drivers {
 
@@ -41,6 +42,9 @@ std::shared_ptr<ScanSource> makeShared(boost::asio::io_context& io,
         case config::ScannerKind::Tcp:
             return std::make_shared<TcpScanner>(io, config, std::move(sink));
         case config::ScannerKind::HidPos:
+            if (config.hidTransport == config::HidTransport::Libusb) {
+                return std::make_shared<UsbHidPosScanner>(io, config, std::move(sink));
+            }
             return std::make_shared<HidPosScanner>(io, config, std::move(sink));
     }
     throw std::invalid_argument("scanner '" + config.name + "': unknown kind " +
