@@ -8,15 +8,17 @@
 #include "drivers/hid_pos_report.hpp"
 #include "drivers/libusb_hid_device.hpp"
 #include "drivers/scanner_factory.hpp"
+#include "tests/drivers/hid_pos_report_builder.hpp"
 #include "tests/drivers/scan_recorder.hpp"
 #include "tests/drivers/testbed.hpp"
 #include "tests/drivers/umockdev_run.hpp"
+#include "tests/drivers/usb_hid_emulator.hpp"
 
 // The LibusbTest cases run their LibusbChild twins under umockdev's preload library with an
 // in-process testbed, which emulates USB enumeration, open and interface claim from the device's
-// sysfs descriptors. umockdev 0.17 cannot replay the interrupt transfers libusb makes (libusb
-// reaps them with USBDEVFS_REAPURBNDELAY, which umockdev's ioctl replay rejects), so reading
-// reports is covered by the recorded-report tests in hid_pos_scanner_test.cpp.
+// sysfs descriptors. umockdev 0.17 cannot replay libusb's transfers from an .ioctl file (libusb
+// reaps them with USBDEVFS_REAPURBNDELAY, which that replay rejects), so the read test answers
+// the URBs itself (UsbHidEmulator).
 
 namespace station::drivers {
 namespace {
@@ -117,6 +119,56 @@ TEST(LibusbChild, DISABLED_ScannerOpens) {
     EXPECT_NE(other.events[0].detail.find("No USB device matches 0c2e:0b8f serial OTHER"),
               std::string::npos)
         << other.events[0].detail;
+}
+
+const std::string kGs1 =
+    "0109506000134352"
+    "21SERIAL123\x1D"
+    "10LOT4\x1D"
+    "17261231";
+const std::string kLong = std::string(130, 'A') + "\x1D" + std::string(20, 'B');
+const std::string kGoodRead = std::string("\x04\x01", 2);
+
+TEST(LibusbTest, ScannerReadsReportsAndSendsFeedback) {
+    EXPECT_EQ(test_support::runWithUmockdevPreload("LibusbChild.DISABLED_ReadsReports"), 0);
+}
+
+TEST(LibusbChild, DISABLED_ReadsReports) {
+    Testbed bed;
+    test_support::UsbHidEmulator usb(bed, "/dev/bus/usb/001/021");
+    bed.add(usbDevice(21, "03"));
+
+    boost::asio::io_context io;
+    ScanRecorder recorder;
+    config::ScannerConfig config;
+    config.name = "pos";
+    config.kind = config::ScannerKind::HidPos;
+    config.hidTransport = config::HidTransport::Libusb;
+    config.vendorId = 0x0c2e;
+    config.productId = 0x0b8f;
+    config.goodReadCommand = kGoodRead;
+    auto source = makeScanSource(io, config, recorder.sink());
+    source->start();
+    ASSERT_EQ(recorder.count(DeviceEvent::Kind::Connected), 1u);
+    EXPECT_GE(usb.reportDescriptorRequests(), 1u);
+
+    usb.queueReports(test_support::scannedDataReports(kGs1, "]d2"));
+    usb.queueReports(test_support::scannedDataReports(kLong, "]C1"));
+    ASSERT_TRUE(runUntil(io, [&] { return recorder.scans.size() >= 2; }));
+    EXPECT_EQ(recorder.scans[0].data, kGs1);
+    EXPECT_EQ(recorder.scans[0].symbology, "]d2");
+    EXPECT_EQ(recorder.scans[0].device, "pos");
+    EXPECT_EQ(recorder.scans[1].data, kLong);
+    EXPECT_EQ(recorder.scans[1].symbology, "]C1");
+
+    source->sendFeedback(Feedback::GoodRead);
+    ASSERT_TRUE(runUntil(io, [&] { return !usb.outputReports().empty(); }));
+    EXPECT_EQ(usb.outputReports()[0], kGoodRead);
+
+    // Stopping cancels the pending read, which must come back before the device closes.
+    source->stop();
+    EXPECT_EQ(recorder.count(DeviceEvent::Kind::Disconnected), 0u);
+    EXPECT_EQ(recorder.count(DeviceEvent::Kind::ScanRejected), 0u);
 }
 
 TEST(LibusbScannerConfigTest, MissingUsbIdentityThrows) {

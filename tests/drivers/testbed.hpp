@@ -38,6 +38,18 @@ public:
         umockdev_testbed_remove_device(bed_, syspath.c_str());
     }
 
+    // Answers the ioctls on devnode with handler (umockdev's "handle-ioctl" signal). Attach
+    // before adding the device, so that no program opens the node without it.
+    void attachIoctl(const std::string& devnode, UMockdevIoctlBase* handler) {
+        GError* error = nullptr;
+        if (!umockdev_testbed_attach_ioctl(bed_, devnode.c_str(), handler, &error)) {
+            const std::string message = error != nullptr ? error->message : "unknown error";
+            g_clear_error(&error);
+            throw std::runtime_error("Failed to attach an ioctl handler to " + devnode + ": " +
+                                     message);
+        }
+    }
+
     // The controlling side of an emulated character device: what the test writes here, the
     // program reads from devnode. Owned by the testbed.
     int deviceFd(const std::string& devnode) {
