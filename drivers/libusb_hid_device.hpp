@@ -34,7 +34,7 @@ public:
     // null and sets error to a message naming the device, the reason and what to do.
     //
     // NOTE: reading the report descriptor is a control transfer that waits for the device, up to
-    // 200 ms, on the caller's thread; a scanner answers it within milliseconds.
+    // 200 ms, on the caller's thread; a scanner replies within milliseconds.
     static std::unique_ptr<LibusbHidDevice> open(int busNumber, int address, std::string& error);
 
     ~LibusbHidDevice();

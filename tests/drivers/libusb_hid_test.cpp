@@ -17,7 +17,7 @@
 // The LibusbTest cases run their LibusbChild twins under umockdev's preload library with an
 // in-process testbed, which emulates USB enumeration, open and interface claim from the device's
 // sysfs descriptors. umockdev 0.17 cannot replay libusb's transfers from an .ioctl file (libusb
-// reaps them with USBDEVFS_REAPURBNDELAY, which that replay rejects), so the read test answers
+// reaps them with USBDEVFS_REAPURBNDELAY, which that replay rejects), so the read test completes
 // the URBs itself (UsbHidEmulator).
 
 namespace station::drivers {
