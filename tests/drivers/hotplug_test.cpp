@@ -1,17 +1,23 @@
 #include <gtest/gtest.h>
+#include <linux/input-event-codes.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include "drivers/device_matcher.hpp"
 #include "drivers/hotplug_monitor.hpp"
+#include "drivers/keyboard_layout.hpp"
 #include "drivers/scanner_factory.hpp"
+#include "tests/drivers/evemu_writer.hpp"
 #include "tests/drivers/hid_pos_report_builder.hpp"
 #include "tests/drivers/scan_recorder.hpp"
+#include "tests/drivers/temp_dir.hpp"
 #include "tests/drivers/testbed.hpp"
 #include "tests/drivers/umockdev_run.hpp"
 
@@ -266,6 +272,109 @@ TEST(HotplugChild, DISABLED_HidPosReplug) {
     writeReports(bed.deviceFd("/dev/hidraw1"), "AFTER-2", "]C0");
     ASSERT_TRUE(runUntil(
         io, [&] { return recorder.scans.size() >= 2; }, 1s));
+    EXPECT_EQ(recorder.scans[1].data, "AFTER-2");
+    EXPECT_EQ(recorder.count(DeviceEvent::Kind::Disconnected), 1u);
+}
+
+// The keyboard-wedge scanner of tests/drivers/data/wedge.umockdev (0c2e:0b61, serial SN12345),
+// moved to USB port 1-port with input device, event node and HID device number n (1..9).
+// umockdev 0.17 leaves the /sys/bus links of a removed device behind, so a replugged device needs
+// new names.
+std::string wedgeScanner(int port, int n) {
+    std::ifstream in(test_support::dataDir() / "wedge.umockdev");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto replaceAll = [&text](const std::string& from, const std::string& to) {
+        for (std::size_t at = text.find(from); at != std::string::npos;
+             at = text.find(from, at + to.size())) {
+            text.replace(at, from.size(), to);
+        }
+    };
+    replaceAll("usb1/1-4/1-4:1.0",
+               "usb1/1-" + std::to_string(port) + "/1-" + std::to_string(port) + ":1.0");
+    replaceAll("usb1/1-4\n", "usb1/1-" + std::to_string(port) + "\n");
+    // The by-id link of a removed device stays behind too, so the copy has none.
+    const std::size_t link = text.find("S: input/by-id/");
+    if (link != std::string::npos) {
+        text.erase(link, text.find('\n', link) + 1 - link);
+    }
+    replaceAll("0B61.0001", "0B61.000" + std::to_string(n));
+    replaceAll("input7", "input" + std::to_string(n));
+    replaceAll("event7", "event" + std::to_string(n));
+    replaceAll("13:71", "13:" + std::to_string(64 + n));
+    replaceAll("MINOR=71", "MINOR=" + std::to_string(64 + n));
+    return text;
+}
+
+std::string wedgeEventSyspath(int port, int n) {
+    const std::string p = std::to_string(port);
+    return "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-" + p + "/1-" + p +
+           ":1.0/0003:0C2E:0B61.000" + std::to_string(n) + "/input/input" + std::to_string(n) +
+           "/event" + std::to_string(n);
+}
+
+// Plugs the wedge in as /dev/input/eventN, typing text once it is opened.
+void plugWedge(Testbed& bed, const test_support::TempDir& dir, int port, int n,
+               const std::string& text) {
+    test_support::EvemuWriter events;
+    events.setStep(0.001);
+    events.pause(0.05);
+    events.type(*KeyboardLayout::find("us"), text);
+    events.tap(KEY_ENTER);
+    const std::string eventsPath = dir.path() / ("wedge" + std::to_string(n) + ".events");
+    events.save(eventsPath);
+
+    const std::string node = "/dev/input/event" + std::to_string(n);
+    bed.add(wedgeScanner(port, n));
+    bed.loadIoctl(node, (test_support::dataDir() / "wedge.ioctl").string());
+    bed.loadEvemuEvents(node, eventsPath);
+}
+
+TEST(HotplugTest, WedgeFollowsUnplugAndReplug) {
+    EXPECT_EQ(test_support::runWithUmockdevPreload("HotplugChild.DISABLED_WedgeReplug"), 0);
+}
+
+TEST(HotplugChild, DISABLED_WedgeReplug) {
+    Testbed bed;
+    test_support::TempDir dir;
+    plugWedge(bed, dir, 4, 7, "BEFORE-1");
+
+    boost::asio::io_context io;
+    ScanRecorder recorder;
+    config::ScannerConfig config;
+    config.name = "wedge";
+    config.kind = config::ScannerKind::Evdev;
+    config.vendorId = 0x0c2e;
+    config.productId = 0x0b61;
+    config.usbSerial = "SN12345";
+    config.reopenMaxDelay = 60s;
+    auto source = makeScanSource(io, config, recorder.sink());
+    source->start();
+    ASSERT_EQ(recorder.count(DeviceEvent::Kind::Connected), 1u);
+    ASSERT_TRUE(runUntil(
+        io, [&] { return recorder.scans.size() >= 1; }, 2s));
+    EXPECT_EQ(recorder.scans[0].data, "BEFORE-1");
+
+    const auto unplugged = std::chrono::steady_clock::now();
+    bed.uevent(wedgeEventSyspath(4, 7), "remove");
+    ASSERT_TRUE(runUntil(
+        io, [&] { return recorder.count(DeviceEvent::Kind::Disconnected) >= 1; }, 1s));
+    EXPECT_LT(std::chrono::steady_clock::now() - unplugged, 200ms);
+    bed.remove("/sys/devices/pci0000:00/0000:00:14.0/usb1/1-4");
+
+    runUntil(
+        io, [] { return false; }, 1600ms);
+    ASSERT_EQ(recorder.count(DeviceEvent::Kind::Connected), 1u);
+
+    const auto replugged = std::chrono::steady_clock::now();
+    plugWedge(bed, dir, 6, 9, "AFTER-2");
+    ASSERT_TRUE(runUntil(
+        io, [&] { return recorder.count(DeviceEvent::Kind::Connected) >= 2; }, 1s));
+    EXPECT_LT(std::chrono::steady_clock::now() - replugged, 300ms);
+    EXPECT_NE(recorder.events.back().detail.find("/dev/input/event9"), std::string::npos)
+        << recorder.events.back().detail;
+
+    ASSERT_TRUE(runUntil(
+        io, [&] { return recorder.scans.size() >= 2; }, 2s));
     EXPECT_EQ(recorder.scans[1].data, "AFTER-2");
     EXPECT_EQ(recorder.count(DeviceEvent::Kind::Disconnected), 1u);
 }

@@ -28,6 +28,22 @@ public:
         }
     }
 
+    // Answers ioctls on devnode from an umockdev .ioctl record file.
+    void loadIoctl(const std::string& devnode, const std::string& file) {
+        GError* error = nullptr;
+        if (!umockdev_testbed_load_ioctl(bed_, devnode.c_str(), file.c_str(), &error)) {
+            throw failure("load " + file + " for " + devnode, error);
+        }
+    }
+
+    // Replays an evemu .events file on the input device node devnode.
+    void loadEvemuEvents(const std::string& devnode, const std::string& file) {
+        GError* error = nullptr;
+        if (!umockdev_testbed_load_evemu_events(bed_, devnode.c_str(), file.c_str(), &error)) {
+            throw failure("load " + file + " for " + devnode, error);
+        }
+    }
+
     // Sends a udev event ("add", "remove", "change") for the device at syspath.
     void uevent(const std::string& syspath, const char* action) {
         umockdev_testbed_uevent(bed_, syspath.c_str(), action);
@@ -57,6 +73,12 @@ public:
     }
 
 private:
+    static std::runtime_error failure(const std::string& what, GError*& error) {
+        const std::string message = error != nullptr ? error->message : "unknown error";
+        g_clear_error(&error);
+        return std::runtime_error("Failed to " + what + ": " + message);
+    }
+
     UMockdevTestbed* bed_;
 };
 
