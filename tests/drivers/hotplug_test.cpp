@@ -196,9 +196,9 @@ TEST(HotplugChild, DISABLED_SerialScannerNode) {
 
     // NOTE: Boost.Asio 1.74 makes a descriptor non-blocking with ioctl(FIONBIO) before its first
     // read, and umockdev's preload rejects that on every pty, so the scanner opens the node but
-    // its first read fails. This checks that the USB identity resolved to the testbed's node;
-    // reading serial scanners is tested on real ptys in serial_scanner_test.cpp, and hot-plug
-    // through the HID POS scanner, which shares DeviceReopener.
+    // its first read fails. This test checks only that the USB identity resolved to the testbed's
+    // node. Serial scanners are read over real ptys in serial_scanner_test.cpp, and the HID POS
+    // and wedge tests here cover the hot-plug code they share with it (DeviceReopener).
     ASSERT_FALSE(recorder.events.empty());
     EXPECT_EQ(recorder.events[0].kind, DeviceEvent::Kind::Connected);
     EXPECT_NE(recorder.events[0].detail.find("/dev/ttyACM0, USB 0c2e:0b6a serial SER9 at 1-3"),
