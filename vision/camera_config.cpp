@@ -26,6 +26,7 @@ const std::set<std::string, std::less<>> kKeys = {
     "retry_budget_ms",
     "verify_stable_frames",
     "verify_timeout_ms",
+    "verify_code",
     "evidence_dir",
     "retention_days",
     "crash_dir",
@@ -157,6 +158,8 @@ CameraConfig parseCameraConfig(const toml::table& camera) {
         int(readInt(camera, "verify_stable_frames", config.verifyStableFrames, 1, 100));
     config.verifyTimeout = std::chrono::milliseconds(
         readInt(camera, "verify_timeout_ms", config.verifyTimeout.count(), 100, 600000));
+
+    config.verifyCode = read<std::string>(camera, "verify_code").value_or(config.verifyCode);
 
     config.evidenceDir = read<std::string>(camera, "evidence_dir").value_or("");
     config.retentionDays = int(readInt(camera, "retention_days", config.retentionDays, 1, 36500));

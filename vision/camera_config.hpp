@@ -19,6 +19,8 @@ enum class FrameSourceKind {
     Stream,  // a network stream URL (rtsp://, http://), reopened when it drops
 };
 
+// Continuous: a code read in `stableFrames` frames in a row becomes a scan. Verify: frames are
+// decoded only while a verification collects. Verifications can be triggered in both modes.
 enum class CameraMode { Continuous, Verify };
 
 // The [camera] table of the station configuration.
@@ -55,6 +57,8 @@ struct CameraConfig {
     // and collection gives up after `verifyTimeout`.
     int verifyStableFrames = 3;
     std::chrono::milliseconds verifyTimeout{5000};
+    // A scanned code with this content, from any scanner, verifies the open order; empty: off.
+    std::string verifyCode = "VERIFY";
 
     std::filesystem::path evidenceDir;  // empty: <state dir>/evidence, resolved by the daemon
     int retentionDays = 90;             // evidence images older than this are deleted

@@ -63,11 +63,13 @@ void CameraScanSource::stop() {
 int CameraScanSource::addObserver(Observer observer) {
     int id = nextObserver_++;
     observers_.emplace(id, std::move(observer));
+    observerCount_ = static_cast<int>(observers_.size());
     return id;
 }
 
 void CameraScanSource::removeObserver(int id) {
     observers_.erase(id);
+    observerCount_ = static_cast<int>(observers_.size());
 }
 
 CameraStats CameraScanSource::stats() const {
@@ -115,6 +117,8 @@ void CameraScanSource::captureLoop() {
                     cameraLogger()->error("{}: {}; retrying with backoff up to {} ms", config_.name,
                                           error, config_.reopenMax.count());
                     postEvent(drivers::DeviceEvent::Kind::Error, error);
+                    // The status lists the camera as disconnected, with the reason.
+                    postEvent(drivers::DeviceEvent::Kind::Disconnected, error);
                     reportedFailure = true;
                 } else {
                     cameraLogger()->debug("{}: {}; next retry in {} ms", config_.name, error,
@@ -165,6 +169,11 @@ void CameraScanSource::captureLoop() {
             continue;
         }
         ++stats_.framesRead;
+        if (config_.mode == CameraMode::Verify && observerCount_ == 0) {
+            // Between verifications the frames are read, so the device does not stall or
+            // buffer, but not decoded.
+            continue;
+        }
 
         cv::Mat gray;
         cv::cvtColor(frame, gray, cv::COLOR_BGR2GRAY);
@@ -223,6 +232,9 @@ void CameraScanSource::publish(const FrameObservation& observation) {
         return;
     }
     for (const auto& code : tracker_.update(observation.result.codes)) {
+        if (scansSuspended_) {
+            continue;
+        }
         ++stats_.scans;
         Scan scan;
         scan.id = makeScanId();

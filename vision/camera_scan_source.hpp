@@ -55,9 +55,14 @@ public:
     void start() override;
     void stop() override;
 
-    // Registers an observer of every decoded frame; returns an id for removeObserver().
+    // Registers an observer of every decoded frame; returns an id for removeObserver(). In
+    // verify mode frames are decoded only while an observer is registered.
     int addObserver(Observer observer);
     void removeObserver(int id);
+
+    // While suspended, codes still update the tracker but become no scans, so that the codes a
+    // verification decides do not also arrive as scans, now or when it ends.
+    void suspendScans(bool suspended) { scansSuspended_ = suspended; }
 
     CameraStats stats() const;
     const CameraConfig& config() const { return config_; }
@@ -77,6 +82,8 @@ private:
     CodeTracker tracker_;
     std::map<int, Observer> observers_;
     int nextObserver_ = 1;
+    std::atomic<int> observerCount_{0};  // read by the capture thread
+    bool scansSuspended_ = false;
     FrameResult lastResult_;
     bool haveResult_ = false;
     // Expires when this object dies, so that handlers posted earlier do nothing.

@@ -64,6 +64,7 @@ bool VerifyCollector::trigger(std::string label, Done done) {
     active_ = std::make_unique<Session>(io_, std::move(label), std::move(done));
     active_->observer =
         camera_.addObserver([this](const FrameObservation& observation) { observe(observation); });
+    camera_.suspendScans(true);
     active_->timer.expires_after(options_.timeout);
     active_->timer.async_wait([this, weak = std::weak_ptr<int>(alive_)](auto error) {
         if (!error && !weak.expired() && active_) {
@@ -97,6 +98,7 @@ void VerifyCollector::observe(const FrameObservation& observation) {
 void VerifyCollector::finish(bool stable) {
     std::unique_ptr<Session> session = std::move(active_);
     camera_.removeObserver(session->observer);
+    camera_.suspendScans(false);
     session->timer.cancel();
 
     VerifyCapture capture;

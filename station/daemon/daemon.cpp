@@ -7,6 +7,7 @@
 #include "drivers/scanner_factory.hpp"
 #include "print/printer_transport.hpp"
 #include "station/daemon/camera_setup.hpp"
+#include "station/daemon/camera_verification.hpp"
 #include "station/daemon/carton_label.hpp"
 #include "station/logging.hpp"
 #include "station/session/session_engine.hpp"
@@ -46,6 +47,7 @@ Daemon::Daemon(config::StationConfig config)
 }
 
 Daemon::~Daemon() {
+    verification_.reset();
     sources_.clear();
     // The store thread may still answer API requests; it stops before the API goes away.
     if (store_) {
@@ -113,6 +115,8 @@ void Daemon::startCamera() {
     sink.onEvent = [this](const drivers::DeviceEvent& event) { onDeviceEvent(event); };
     auto source = std::make_unique<vision::CameraScanSource>(io_, *camera, std::move(sink));
     source->start();
+    verification_ = std::make_unique<CameraVerification>(io_, config_, *camera, *source, *store_,
+                                                         *spooler_, *api_);
     sourcesByName_[camera->name] = source.get();
     sources_.push_back(std::move(source));
     spdlog::info("Camera {} ({} {}) started", camera->name,
@@ -120,6 +124,9 @@ void Daemon::startCamera() {
 }
 
 void Daemon::onScan(Scan scan) {
+    if (verification_ && verification_->handleScan(scan)) {
+        return;
+    }
     store_->post([this, scan = std::move(scan)] {
         session::Decision decision;
         try {

@@ -15,6 +15,8 @@
 
 namespace station::daemon {
 
+class CameraVerification;
+
 // The stationd process: scanners feed scans into the order session on the store thread, each
 // decision goes back to the packer (log, scanner feedback), and closed orders print through
 // the spooler. The Asio event loop only moves bytes and posts work; it never waits on the disk
@@ -29,7 +31,7 @@ public:
 
 private:
     void startScanners();
-    // Starts the camera of the [camera] table in continuous mode, if one is enabled.
+    // Starts the camera of the [camera] table and its verification, if one is enabled.
     void startCamera();
     void onScan(Scan scan);
     void onDecision(const session::Decision& decision, const std::string& device,
@@ -47,6 +49,7 @@ private:
     std::unique_ptr<StationApi> api_;
     std::vector<std::unique_ptr<drivers::ScanSource>> sources_;
     std::unordered_map<std::string, drivers::ScanSource*> sourcesByName_;
+    std::unique_ptr<CameraVerification> verification_;
 };
 
 }  // namespace station::daemon

@@ -12,6 +12,7 @@
 #include "station/identity/identity.hpp"
 #include "station/orders/order_importer.hpp"
 #include "station/session/decision.hpp"
+#include "station/session/verification.hpp"
 #include "station/store/store.hpp"
 
 namespace station::session {
@@ -69,6 +70,12 @@ public:
 
     // Local calendar day used for expiry rules; tests set it.
     void setToday(std::function<std::chrono::year_month_day()> today) { today_ = std::move(today); }
+
+    // Records a camera verification in one transaction. Each code goes through the same parser
+    // and rules as a scanned unit; accepted units are linked, every code gets a scan row, and
+    // one "verification" journal event holds the result. Throws on store failures, and then
+    // nothing is recorded. Defined in verification.cpp.
+    VerificationResult recordVerification(const VerificationInput& input);
 
 private:
     Decision decide(const Scan& scan, const std::string& content);
