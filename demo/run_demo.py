@@ -9,14 +9,17 @@ received labels stay under var/demo/ for inspection.
 """
 
 import argparse
+import json
 import os
 import pathlib
+import re
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+import urllib.request
 
 TOKENS = {"<GS>": b"\x1d", "<RS>": b"\x1e", "<EOT>": b"\x04"}
 
@@ -81,6 +84,35 @@ def drop_orders(source, drop_dir):
         os.replace(temporary, drop_dir / order.name)
 
 
+def api_get(base, path):
+    # The API is on loopback: never route it through a proxy from the environment.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(base + path, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def show_api(log_file):
+    """Asks the running daemon's local API what the operator page and integrators see."""
+    found = re.search(r"API listening on (http://127\.0\.0\.1:\d+)/",
+                      log_file.read_text(encoding="utf-8"))
+    if not found:
+        print("The daemon did not log its API address; see", log_file)
+        return
+    base = found.group(1)
+    status = json.loads(api_get(base, "/api/v1/status"))
+    print(f"Local API and operator page at {base}/ while the daemon runs:")
+    decision = status["last_decision"] or {}
+    print(f"  GET /api/v1/status: printer {status['printer']['state']}, last decision "
+          f"{decision.get('outcome')} {decision.get('reason') or ''}".rstrip())
+    recall = json.loads(api_get(base, "/api/v1/links?lot=23A17"))
+    orders = sorted({link["order"] for link in recall})
+    print(f"  GET /api/v1/links?lot=23A17: {len(recall)} unit(s) in {', '.join(orders)}")
+    for line in api_get(base, "/metrics").splitlines():
+        if line.startswith("stationd_scans_total{"):
+            print(f"  /metrics {line}")
+    print()
+
+
 def run_demo(root, build):
     work = root / "var" / "demo"
     shutil.rmtree(work, ignore_errors=True)
@@ -118,6 +150,7 @@ def run_demo(root, build):
         wait_for(lambda: count(store, "SELECT COUNT(*) FROM print_jobs WHERE state IN "
                                       "('queued', 'sending')") == 0, 30,
                  "every label to be printed")
+        show_api(work / "stationd.log")
     finally:
         daemon.send_signal(signal.SIGINT)
         daemon.wait(timeout=20)

@@ -285,6 +285,9 @@ log_level = "info"
 [orders]
 number_pattern = "SO-[0-9]{4}"
 
+[api]
+port = 0
+
 [printer]
 kind = "tcp"
 host = "127.0.0.1"
