@@ -117,11 +117,9 @@ Decision SessionEngine::handleScan(const Scan& scan) {
 std::vector<Decision> SessionEngine::handleScans(const std::vector<Scan>& scans) {
     // Order files are imported before the transaction, so an order dropped a moment ago is
     // known when its number is scanned.
-    for (const Scan& scan : scans) {
-        if (std::regex_match(trimmed(scan.data), orderPattern_)) {
-            importer_.importPending();
-            break;
-        }
+    if (std::any_of(scans.begin(), scans.end(),
+                    [this](const Scan& scan) { return isOrderNumber(scan); })) {
+        importer_.importPending();
     }
 
     std::optional<std::string> openBefore = openOrder_;
@@ -135,16 +133,67 @@ std::vector<Decision> SessionEngine::handleScans(const std::vector<Scan>& scans)
                 continue;
             }
             std::string content = trimmed(scan.data);
+            if (orderSnapshot_) {
+                orderSnapshot_->confirmed = false;
+            }
             Decision decision = decide(scan, content);
             record(scan, decision, content);
+            keepOrderSnapshot();
             decisions.push_back(std::move(decision));
         }
         transaction.commit();
     } catch (...) {
+        // The rollback undoes links that the snapshot counts.
         openOrder_ = openBefore;
+        orderSnapshot_.reset();
         throw;
     }
     return decisions;
+}
+
+SessionEngine::OrderSnapshot* SessionEngine::orderSnapshot(const std::string& number) {
+    // data_version changes when another connection (stationctl) commits; totalChanges counts
+    // every row written through this connection, by the session or by a lead action.
+    store::Database& db = store_.database();
+    const std::int64_t dataVersion = db.dataVersion();
+    const std::int64_t totalChanges = db.totalChanges();
+    if (orderSnapshot_ && orderSnapshot_->order.number == number &&
+        orderSnapshot_->dataVersion == dataVersion &&
+        orderSnapshot_->totalChanges == totalChanges) {
+        orderSnapshot_->confirmed = true;
+        return &*orderSnapshot_;
+    }
+
+    orderSnapshot_.reset();
+    std::optional<store::Order> order = store_.findOrder(number);
+    if (!order) {
+        return nullptr;
+    }
+    OrderSnapshot snapshot;
+    if (order->hasLines) {
+        snapshot.counts = store_.activeLinkCountsByLine(order->number, order->lines.size());
+    }
+    snapshot.order = std::move(*order);
+    snapshot.dataVersion = dataVersion;
+    snapshot.totalChanges = totalChanges;
+    snapshot.confirmed = true;
+    orderSnapshot_ = std::move(snapshot);
+    return &*orderSnapshot_;
+}
+
+void SessionEngine::keepOrderSnapshot() {
+    if (!orderSnapshot_) {
+        return;
+    }
+    // An unconfirmed snapshot may predate a write by someone else, so it stays stale.
+    if (orderSnapshot_->confirmed) {
+        orderSnapshot_->totalChanges = store_.database().totalChanges();
+    }
+    orderSnapshot_->confirmed = false;
+}
+
+bool SessionEngine::isOrderNumber(const Scan& scan) const {
+    return std::regex_match(trimmed(scan.data), orderPattern_);
 }
 
 std::optional<Decision> SessionEngine::replay(const Scan& scan) {
@@ -222,6 +271,7 @@ Decision SessionEngine::undoLastScan(const Scan& scan) {
         "INSERT INTO link_voids (link_id, voided_at, voided_by, reason) VALUES (?, ?, ?, ?)");
     voidLink.bind(1, linkId).bind(2, now).bind(3, settings_.operatorName).bind(4, "undo scan");
     voidLink.run();
+    orderSnapshot_.reset();
 
     Decision decision;
     decision.scanId = scan.id;
@@ -307,6 +357,7 @@ Decision SessionEngine::overrideRejectedScan(const std::string& scanId, const st
 }
 
 Decision SessionEngine::openOrderFromScan(const Scan& scan, const std::string& number) {
+    orderSnapshot_.reset();
     std::optional<store::Order> order = store_.findOrder(number);
     const std::string now = formatTimestamp(std::chrono::system_clock::now());
     if (!order) {
@@ -350,6 +401,7 @@ Decision SessionEngine::closeOpenOrder(const Scan& scan) {
     if (!openOrder_) {
         return reject(scan, "nothing_to_close", "No order is open; scan an order number first");
     }
+    orderSnapshot_.reset();
     std::optional<store::Order> order = store_.findOrder(*openOrder_);
     if (order->hasLines) {
         std::vector<int> counts = store_.activeLinkCountsByLine(order->number, order->lines.size());
@@ -383,7 +435,8 @@ Decision SessionEngine::linkUnit(const Scan& scan, const identity::Identity& uni
                       fmt::format("{} scanned with no order open; scan the order number first",
                                   unitName(unit)));
     }
-    std::optional<store::Order> order = store_.findOrder(*openOrder_);
+    OrderSnapshot* snapshot = orderSnapshot(*openOrder_);
+    const store::Order* order = snapshot != nullptr ? &snapshot->order : nullptr;
     const std::string name = unitName(unit);
     if (!order || order->state != "open") {
         // A lead cancelled or closed the order from stationctl while it was open here.
@@ -409,9 +462,9 @@ Decision SessionEngine::linkUnit(const Scan& scan, const identity::Identity& uni
     }
 
     const store::OrderLine* line = nullptr;
-    std::vector<int> counts;
+    // The snapshot's own counts, so that the link inserted below is counted in it.
+    std::vector<int>& counts = snapshot->counts;
     if (order->hasLines) {
-        counts = store_.activeLinkCountsByLine(order->number, order->lines.size());
         bool onOrder = false;
         for (const store::OrderLine& candidate : order->lines) {
             bool matches = (!candidate.gtin.empty() && candidate.gtin == unit.gtin) ||
@@ -523,6 +576,7 @@ Decision SessionEngine::linkUnit(const Scan& scan, const identity::Identity& uni
         decision.orderCompleted = true;
         decision.message += "; order complete";
         openOrder_.reset();
+        orderSnapshot_.reset();
     }
     return decision;
 }

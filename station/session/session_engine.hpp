@@ -58,6 +58,10 @@ public:
     // Decides and records several scans in one transaction (camera bursts, replays).
     std::vector<Decision> handleScans(const std::vector<Scan>& scans);
 
+    // True when the scan is an order number. handleScans() imports pending order files before
+    // its transaction when any of its scans is one.
+    bool isOrderNumber(const Scan& scan) const;
+
     // Links a scan that was rejected, on a lead's authority. Only rejections that a person can
     // judge are overridable: wrong_item, quantity_exceeded, serial_missing, lot_missing,
     // expiry_missing, shelf_life_too_short, fefo. Expired units, held units, duplicate serials and
@@ -97,12 +101,30 @@ private:
     void record(const Scan& scan, const Decision& decision, const std::string& content);
     std::optional<Decision> replay(const Scan& scan);
 
+    // An order and its active link counts per line, as linkUnit() last read them, with the
+    // store's change counters at that time.
+    struct OrderSnapshot {
+        store::Order order;
+        std::vector<int> counts;
+        std::int64_t dataVersion = 0;
+        std::int64_t totalChanges = 0;
+        bool confirmed = false;  // read or checked during the scan being decided
+    };
+    // Returns the order with its link counts, or nullptr when it does not exist. Reuses the
+    // snapshot while the store's change counters show that nothing was written since, which
+    // saves three queries per unit scan.
+    OrderSnapshot* orderSnapshot(const std::string& number);
+    // Marks a snapshot confirmed during this scan as current again after the scan's own
+    // writes, which it reflects: its new link is counted, and other writes reset it.
+    void keepOrderSnapshot();
+
     store::Store& store_;
     orders::OrderImporter& importer_;
     SessionSettings settings_;
     CartonLabelRenderer renderCarton_;
     std::regex orderPattern_;
     std::optional<std::string> openOrder_;
+    std::optional<OrderSnapshot> orderSnapshot_;
     std::function<std::chrono::year_month_day()> today_;
 };
 

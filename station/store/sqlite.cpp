@@ -53,7 +53,7 @@ void Database::execute(std::string_view sql) {
 }
 
 Statement Database::prepare(std::string_view sql) {
-    auto found = cache_.find(std::string(sql));
+    auto found = cache_.find(sql);
     if (found == cache_.end()) {
         sqlite3_stmt* statement = nullptr;
         int code = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
@@ -77,6 +77,16 @@ std::int64_t Database::lastInsertRowId() const {
 
 int Database::changes() const {
     return sqlite3_changes(db_);
+}
+
+std::int64_t Database::totalChanges() const {
+    return sqlite3_total_changes64(db_);
+}
+
+std::int64_t Database::dataVersion() {
+    Statement version = prepare("PRAGMA data_version");
+    version.step();
+    return version.integer(0);
 }
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
@@ -190,14 +200,15 @@ bool Statement::isNull(int column) const {
     return sqlite3_column_type(statement_, column) == SQLITE_NULL;
 }
 
+// Transactions use cached statements because sqlite3_exec would parse the SQL on every scan.
 Transaction::Transaction(Database& db) : db_(db) {
-    db_.execute("BEGIN IMMEDIATE");
+    db_.prepare("BEGIN IMMEDIATE").run();
 }
 
 Transaction::~Transaction() {
     if (!done_) {
         try {
-            db_.execute("ROLLBACK");
+            db_.prepare("ROLLBACK").run();
         } catch (const StoreError& error) {
             spdlog::error("Rollback failed on {}: {}", db_.path().string(), error.what());
         }
@@ -207,12 +218,12 @@ Transaction::~Transaction() {
 void Transaction::rollback() {
     if (!done_) {
         done_ = true;
-        db_.execute("ROLLBACK");
+        db_.prepare("ROLLBACK").run();
     }
 }
 
 void Transaction::commit() {
-    db_.execute("COMMIT");
+    db_.prepare("COMMIT").run();
     done_ = true;
 }
 

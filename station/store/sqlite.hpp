@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -45,6 +46,11 @@ public:
 
     std::int64_t lastInsertRowId() const;
     int changes() const;
+    // Rows inserted, updated or deleted through this connection since it opened.
+    std::int64_t totalChanges() const;
+    // PRAGMA data_version: changes when another connection commits to the file. Together with
+    // totalChanges() it tells a caller whether anything changed since it last looked.
+    std::int64_t dataVersion();
     const std::filesystem::path& path() const { return path_; }
     sqlite3* handle() const { return db_; }
 
@@ -57,9 +63,17 @@ private:
         bool inUse = false;
     };
 
+    // Hashes std::string and std::string_view alike, so a lookup needs no string copy.
+    struct SqlHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view sql) const {
+            return std::hash<std::string_view>{}(sql);
+        }
+    };
+
     sqlite3* db_ = nullptr;
     std::filesystem::path path_;
-    std::unordered_map<std::string, CachedStatement> cache_;
+    std::unordered_map<std::string, CachedStatement, SqlHash, std::equal_to<>> cache_;
 };
 
 // A prepared statement; columns and parameters are 0-based and 1-based as in SQLite.
