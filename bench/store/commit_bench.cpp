@@ -2,11 +2,15 @@
 // daemon's store path (SessionEngine::handleScan on a real store file, one scan per
 // transaction), beside bare SQLite inserts of one row per transaction with the same settings
 // (WAL, synchronous=FULL, foreign keys on) in the same folder, in one run. Also the burst
-// path: SessionEngine::handleScans with many scans in one transaction.
+// path: SessionEngine::handleScans with many scans in one transaction, and the daemon's store
+// thread (StoreWorker) fed by a producer thread that submits scans back to back, as a camera
+// burst does, so that StoreWorker decides the scans that queue up during a commit together.
 //
-// The two paths alternate in rounds so that a change in disk speed during the run affects
-// both. Latency is the time handleScan takes, from the scan reaching the store thread to the
-// commit. The pty read and the event-loop hops of the daemon are not included.
+// The paths alternate in rounds so that a change in disk speed during the run affects all of
+// them. Latency is the time handleScan takes, from the scan reaching the store thread to the
+// commit; on the StoreWorker path it is the time from submitScan to the decision callback,
+// which includes the wait in the queue. The pty read and the event-loop hops of the daemon are
+// not included.
 
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
@@ -16,12 +20,14 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "config/station_config.hpp"
 #include "station/daemon/carton_label.hpp"
+#include "station/daemon/store_worker.hpp"
 #include "station/session/session_engine.hpp"
 
 namespace {
@@ -64,35 +70,49 @@ public:
         exec(
             "CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY, scan_id TEXT NOT NULL, "
             "serial TEXT NOT NULL, raw BLOB NOT NULL)");
-        checkSqlite(
-            sqlite3_prepare_v2(db_, "INSERT INTO rows (scan_id, serial, raw) VALUES (?, ?, ?)", -1,
-                               &insert_, nullptr),
-            db_, "prepare insert");
+        insert_ = prepare("INSERT INTO rows (scan_id, serial, raw) VALUES (?, ?, ?)");
+        begin_ = prepare("BEGIN IMMEDIATE");
+        commit_ = prepare("COMMIT");
     }
     ~BareInserter() {
         sqlite3_finalize(insert_);
+        sqlite3_finalize(begin_);
+        sqlite3_finalize(commit_);
         sqlite3_close(db_);
     }
 
     void insertOne(const std::string& scanId, const std::string& serial, const std::string& raw) {
-        exec("BEGIN IMMEDIATE");
+        step(begin_, "BEGIN IMMEDIATE");
         sqlite3_bind_text(insert_, 1, scanId.data(), static_cast<int>(scanId.size()),
                           SQLITE_TRANSIENT);
         sqlite3_bind_text(insert_, 2, serial.data(), static_cast<int>(serial.size()),
                           SQLITE_TRANSIENT);
         sqlite3_bind_blob(insert_, 3, raw.data(), static_cast<int>(raw.size()), SQLITE_TRANSIENT);
-        checkSqlite(sqlite3_step(insert_), db_, "insert");
-        sqlite3_reset(insert_);
-        exec("COMMIT");
+        step(insert_, "insert");
+        step(commit_, "COMMIT");
     }
 
 private:
     void exec(const char* sql) {
         checkSqlite(sqlite3_exec(db_, sql, nullptr, nullptr, nullptr), db_, sql);
     }
+    sqlite3_stmt* prepare(const char* sql) {
+        sqlite3_stmt* statement = nullptr;
+        checkSqlite(sqlite3_prepare_v2(db_, sql, -1, &statement, nullptr), db_, sql);
+        return statement;
+    }
+    // Steps a statement once and resets it; BEGIN and COMMIT are prepared once, as the store
+    // does, so that neither path parses SQL per transaction.
+    void step(sqlite3_stmt* statement, const char* operation) {
+        const int code = sqlite3_step(statement);
+        sqlite3_reset(statement);
+        checkSqlite(code, db_, operation);
+    }
 
     sqlite3* db_ = nullptr;
     sqlite3_stmt* insert_ = nullptr;
+    sqlite3_stmt* begin_ = nullptr;
+    sqlite3_stmt* commit_ = nullptr;
 };
 
 Scan makeScan(const std::string& data) {
@@ -146,6 +166,82 @@ private:
     int orders_ = 0;
 };
 
+// The daemon's store thread on its own store file, with a producer that submits a stream of
+// scans back to back: an order number, then its units, then the next order.
+class WorkerPath {
+public:
+    WorkerPath(const std::filesystem::path& folder, const config::StationConfig& stationConfig)
+        : config_(stationConfig) {
+        config_.storePath = folder / "station.db";
+        config_.orders.dropDir = folder / "orders";
+        config_.orders.numberPattern = "SO-[0-9]+";
+        std::filesystem::create_directories(config_.orders.dropDir);
+    }
+
+    // Submits `units` unit scans in orders of `orderSize` from this thread without waiting,
+    // and returns when every decision has come back. Adds the unit scans to `figures`.
+    void runBurst(int units, int orderSize, int& serial, Figures& figures) {
+        std::vector<Scan> scans;
+        std::vector<bool> isUnit;
+        for (int i = 0; i < units; ++i) {
+            if (i % orderSize == 0) {
+                scans.push_back(makeScan(dropOrder(std::min(orderSize, units - i))));
+                isUnit.push_back(false);
+            }
+            scans.push_back(makeScan(unitBytes("W" + std::to_string(++serial))));
+            isUnit.push_back(true);
+        }
+
+        std::vector<Clock::time_point> submitted(scans.size());
+        std::vector<Clock::time_point> decided(scans.size());
+        std::vector<std::string> outcomes(scans.size());
+        std::promise<void> done;
+        daemon::StoreWorker worker(config_, daemon::makeCartonLabelRenderer(config_));
+        const auto started = Clock::now();
+        for (std::size_t i = 0; i < scans.size(); ++i) {
+            submitted[i] = Clock::now();
+            worker.submitScan(scans[i], [&, i](const session::Decision& decision, const Scan&) {
+                decided[i] = Clock::now();
+                outcomes[i] = decision.outcome + " " + decision.message;
+                if (i + 1 == scans.size()) {
+                    done.set_value();
+                }
+            });
+        }
+        done.get_future().wait();
+        figures.seconds += std::chrono::duration<double>(Clock::now() - started).count();
+        worker.stop();
+
+        for (std::size_t i = 0; i < scans.size(); ++i) {
+            if (!isUnit[i]) {
+                continue;
+            }
+            if (outcomes[i].rfind("accepted", 0) != 0) {
+                throw std::runtime_error("Scan not accepted: " + outcomes[i]);
+            }
+            figures.latenciesMs.push_back(
+                std::chrono::duration<double, std::milli>(decided[i] - submitted[i]).count());
+            figures.commits += 1;
+        }
+        batches_ += worker.batchStats().batches;
+    }
+
+    std::size_t batches() const { return batches_; }
+
+private:
+    std::string dropOrder(int quantity) {
+        const std::string number = "SO-" + std::to_string(++orders_);
+        std::ofstream(config_.orders.dropDir / (number + ".json"))
+            << R"({"order": ")" << number << R"(", "lines": [{"gtin": ")" << kGtin
+            << R"(", "quantity": )" << quantity << R"(, "serial_required": true}]})";
+        return number;
+    }
+
+    config::StationConfig config_;
+    int orders_ = 0;
+    std::size_t batches_ = 0;
+};
+
 void requireAccepted(const session::Decision& decision) {
     if (decision.outcome != "accepted") {
         throw std::runtime_error("Scan not accepted: " + decision.message);
@@ -182,10 +278,12 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(folder / "daemon" / "orders");
     config::StationConfig config;
     DaemonPath daemonPath(folder / "daemon", config);
+    WorkerPath workerPath(folder / "worker", config);
     BareInserter bare(folder / "bare.db");
 
     Figures bareFigures;
     Figures singleFigures;
+    Figures workerFigures;
     int serial = 0;
     int leftInOrder = 0;
     for (int round = 0; round < rounds; ++round) {
@@ -217,6 +315,8 @@ int main(int argc, char** argv) {
             singleFigures.seconds += elapsed / 1000.0;
             singleFigures.commits += 1;
         }
+
+        workerPath.runBurst(scansPerRound, orderSize, serial, workerFigures);
     }
 
     Figures burstFigures;
@@ -244,6 +344,9 @@ int main(int argc, char** argv) {
         burstSize);
     printLine("bare SQLite, 1 row per transaction", bareFigures, bareRate);
     printLine("handleScan, 1 scan per transaction", singleFigures, bareRate);
+    std::printf("(StoreWorker: %zu transactions for %ld links and their order scans)\n",
+                workerPath.batches(), workerFigures.commits);
+    printLine("StoreWorker, scans back to back", workerFigures, bareRate);
     std::printf("(burst latency is per handleScans call of %d scans)\n", burstSize);
     printLine("handleScans burst", burstFigures, bareRate);
     return 0;

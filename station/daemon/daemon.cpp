@@ -127,21 +127,11 @@ void Daemon::onScan(Scan scan) {
     if (verification_ && verification_->handleScan(scan)) {
         return;
     }
-    store_->post([this, scan = std::move(scan)] {
-        session::Decision decision;
-        try {
-            decision = store_->session().handleScan(scan);
-        } catch (const std::exception& error) {
-            // Nothing was committed, so the packer must scan again; the scan is not lost
-            // silently.
-            logger("store")->error("Failed to record scan {} from {}: {}", scan.id, scan.device,
-                                   error.what());
-            decision.scanId = scan.id;
-            decision.outcome = "rejected";
-            decision.reason = "store_failed";
-            decision.message = fmt::format("Not recorded ({}); scan the item again", error.what());
-        }
-        boost::asio::post(io_, [this, decision, device = scan.device, readAt = scan.readAt] {
+    // The store worker decides scans that arrive together in one transaction; each decision
+    // reaches the packer only after its commit.
+    store_->submitScan(std::move(scan), [this](const session::Decision& decision,
+                                               const Scan& decided) {
+        boost::asio::post(io_, [this, decision, device = decided.device, readAt = decided.readAt] {
             onDecision(decision, device, readAt);
         });
     });
