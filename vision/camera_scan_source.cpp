@@ -106,6 +106,8 @@ void CameraScanSource::captureLoop() {
     auto backoff = config_.reopenInitial;
     bool open = false;
     bool reportedFailure = false;
+    // A looping file or folder is reopened at its end; that is no new connection to report.
+    bool rewinding = false;
 
     while (waitFor(std::chrono::milliseconds(0))) {
         if (!open) {
@@ -134,8 +136,11 @@ void CameraScanSource::captureLoop() {
             open = true;
             reportedFailure = false;
             backoff = config_.reopenInitial;
-            cameraLogger()->info("{}: {} opened", config_.name, source.identity());
-            postEvent(drivers::DeviceEvent::Kind::Connected, source.identity());
+            if (!rewinding) {
+                cameraLogger()->info("{}: {} opened", config_.name, source.identity());
+                postEvent(drivers::DeviceEvent::Kind::Connected, source.identity());
+            }
+            rewinding = false;
         }
 
         cv::Mat frame;
@@ -144,6 +149,7 @@ void CameraScanSource::captureLoop() {
             source.close();
             open = false;
             if (config_.loop) {
+                rewinding = true;
                 continue;
             }
             cameraLogger()->info("{}: end of {}", config_.name, source.identity());

@@ -330,6 +330,64 @@ TEST_F(CameraTest, VerifyCollectsEveryCodeWithEvidence) {
     EXPECT_EQ(scans, 0) << "verify mode makes no continuous scans";
 }
 
+TEST_F(CameraTest, VerifyModeDecodesOnlyWhileCollecting) {
+    auto frame = frameWith({0, 3}, 5);
+    auto folder = dir_ / "idle";
+    std::filesystem::create_directories(folder);
+    cv::imwrite((folder / "frame.png").string(), frame.image);
+
+    boost::asio::io_context io;
+    auto cameraConfig = config(FrameSourceKind::Folder, folder);
+    cameraConfig.mode = CameraMode::Verify;
+    cameraConfig.loop = true;
+    CameraScanSource camera(io, cameraConfig, {[](Scan) {}, nullptr});
+    VerifyCollector collector(io, camera, {3, 5s, dir_ / "evidence", 90});
+    camera.start();
+    EXPECT_TRUE(runUntil(
+        io, [&] { return camera.stats().framesRead >= 10; }, 5s));
+    EXPECT_EQ(camera.stats().framesDecoded, 0u);
+    EXPECT_EQ(camera.stats().framesReused, 0u);
+
+    std::optional<VerifyCapture> capture;
+    ASSERT_TRUE(collector.trigger("ORD-1", [&](VerifyCapture c) { capture = std::move(c); }));
+    ASSERT_TRUE(runUntil(
+        io, [&] { return capture.has_value(); }, 10s));
+    camera.stop();
+    EXPECT_GE(camera.stats().framesDecoded, 1u);
+    EXPECT_EQ(capture->codes.size(), 2u);
+}
+
+TEST_F(CameraTest, ContinuousScansPauseDuringVerification) {
+    // The codes a verification decides must not also arrive as scans, during the window or
+    // after it.
+    auto frame = frameWith({0, 3}, 6);
+    auto folder = dir_ / "pause";
+    std::filesystem::create_directories(folder);
+    cv::imwrite((folder / "frame.png").string(), frame.image);
+
+    boost::asio::io_context io;
+    int scans = 0;
+    auto cameraConfig = config(FrameSourceKind::Folder, folder);
+    cameraConfig.mode = CameraMode::Continuous;
+    cameraConfig.loop = true;
+    CameraScanSource camera(io, cameraConfig, {[&](Scan) { ++scans; }, nullptr});
+    VerifyCollector collector(io, camera, {3, 5s, dir_ / "evidence", 90});
+    std::optional<VerifyCapture> capture;
+    ASSERT_TRUE(collector.trigger("ORD-1", [&](VerifyCapture c) { capture = std::move(c); }));
+    camera.start();
+    ASSERT_TRUE(runUntil(
+        io, [&] { return capture.has_value(); }, 10s));
+    EXPECT_EQ(capture->codes.size(), 2u);
+    EXPECT_EQ(scans, 0);
+
+    const auto readBefore = camera.stats().framesRead;
+    runUntil(
+        io, [&] { return camera.stats().framesRead >= readBefore + 15; }, 5s);
+    camera.stop();
+    EXPECT_GE(camera.stats().framesRead, readBefore + 15);
+    EXPECT_EQ(scans, 0);
+}
+
 TEST_F(CameraTest, EvidenceOlderThanRetentionIsPruned) {
     auto folder = dir_ / "evidence";
     cv::Mat image(10, 10, CV_8UC3, cv::Scalar(0, 0, 0));
