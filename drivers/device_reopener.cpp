@@ -62,8 +62,9 @@ void DeviceReopener::schedule() {
         return;
     }
     timer_.expires_after(backoff_.next());
-    // The handler holds a copy of open_, which refers to the source weakly, and not this object:
-    // a timer destroyed with its source still completes its handler, with operation_aborted.
+    // The handler keeps a copy of open_, which refers to the source weakly, rather than this
+    // object, because a timer destroyed with its source still runs its handler (with
+    // operation_aborted).
     timer_.async_wait([open = open_](const boost::system::error_code& error) {
         if (!error) {
             open();

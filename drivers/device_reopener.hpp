@@ -18,7 +18,7 @@ namespace station::drivers {
 // added. When udev reports the open device node removed, it calls the source's lost function at
 // once instead of waiting for a read to fail.
 //
-// It reports each new reason an open failed once, as an Error event; the same reason again only
+// It reports each new reason an open failed once, as an Error event. The same reason again only
 // reaches the debug log, so a scanner left unplugged does not flood the journal.
 class DeviceReopener {
 public:
