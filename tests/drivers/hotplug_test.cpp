@@ -205,6 +205,14 @@ TEST(HotplugChild, DISABLED_SerialScannerNode) {
               std::string::npos)
         << recorder.events[0].detail;
 
+    // A device that opens but fails at once keeps its growing backoff (0.1, 0.2, 0.4, 0.8 s)
+    // instead of being reopened every 0.1 s: four or five opens in 1.5 s, not fifteen.
+    runUntil(
+        io, [] { return false; }, 1500ms);
+    EXPECT_GE(recorder.count(DeviceEvent::Kind::Connected), 3u);
+    EXPECT_LE(recorder.count(DeviceEvent::Kind::Connected), 6u);
+    source->stop();
+
     config.name = "bench-3";
     config.usbSerial = "OTHER";
     ScanRecorder other;
