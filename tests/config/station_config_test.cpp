@@ -212,6 +212,38 @@ TEST_F(StationConfigTest, ExampleConfigIsValid) {
     EXPECT_FALSE(config.scanners.empty());
 }
 
+TEST_F(StationConfigTest, ApiDefaultsToLoopback) {
+    StationConfig config = defaultConfig(environment_);
+    EXPECT_TRUE(config.api.enabled);
+    EXPECT_EQ(config.api.listenAddress, "127.0.0.1");
+    EXPECT_EQ(config.api.port, 8470);
+    EXPECT_TRUE(config.api.token.empty());
+}
+
+TEST_F(StationConfigTest, ApiTableIsRead) {
+    StationConfig config = loadConfig(write(R"([api]
+listen = "::1"
+port = 0
+token = "s3cret"
+max_body_bytes = 4096
+)"),
+                                      environment_);
+    EXPECT_EQ(config.api.listenAddress, "::1");
+    EXPECT_EQ(config.api.port, 0);
+    EXPECT_EQ(config.api.token, "s3cret");
+    EXPECT_EQ(config.api.maxBodyBytes, 4096u);
+}
+
+TEST_F(StationConfigTest, ApiListenMustBeAnAddress) {
+    const std::string error = errorFor("[api]\nlisten = \"station.local\"\n");
+    EXPECT_NE(error.find("station.toml:2: api.listen: \"station.local\" is not an IP address"),
+              std::string::npos)
+        << error;
+    EXPECT_NE(errorFor("[api]\nport = 70000\n").find("api.port"), std::string::npos);
+    EXPECT_NE(errorFor("[api]\nlisten_port = 1\n").find("api.listen_port: unknown key"),
+              std::string::npos);
+}
+
 TEST_F(StationConfigTest, DemoConfigIsValid) {
     StationConfig config =
         loadConfig(std::filesystem::path(STATION_SOURCE_DIR) / "demo" / "demo.toml", environment_);
