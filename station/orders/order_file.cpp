@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "station/csv.hpp"
+#include "station/identity/parse_support.hpp"
 
 namespace station::orders {
 namespace {
@@ -37,6 +38,20 @@ bool validGtinCheckDigit(const std::string& gtin14) {
     return (10 - sum % 10) % 10 == gtin14.back() - '0';
 }
 
+// Rejects order text with a control character, because the text reaches log lines, labels and
+// the operator page, where a line break would start a fake log line. The message escapes the value.
+void requirePrintable(const std::string& value, const std::string& where, std::string_view name) {
+    for (char c : value) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f) {
+            throw OrderFileError(fmt::format(
+                "{}: \"{}\" is invalid because \"{}\" contains a control character. Correct it "
+                "in the order system and send the order again",
+                where, name, identity::escapeForMessage(value)));
+        }
+    }
+}
+
 std::string readString(const Json& object, const char* key, const std::string& where) {
     auto it = object.find(key);
     if (it == object.end() || it->is_null()) {
@@ -45,7 +60,9 @@ std::string readString(const Json& object, const char* key, const std::string& w
     if (!it->is_string()) {
         throw OrderFileError(fmt::format("{}: \"{}\" must be a string", where, key));
     }
-    return it->get<std::string>();
+    std::string value = it->get<std::string>();
+    requirePrintable(value, where, key);
+    return value;
 }
 
 bool readBool(const Json& object, const char* key, const std::string& where) {
@@ -89,7 +106,8 @@ store::OrderLine readLine(const Json& object, int lineNo, const std::string& whe
     }
     for (const auto& [key, value] : object.items()) {
         if (!kKeys.contains(key)) {
-            throw OrderFileError(fmt::format("{}: unknown key \"{}\"", where, key));
+            throw OrderFileError(
+                fmt::format("{}: unknown key \"{}\"", where, identity::escapeForMessage(key)));
         }
     }
 
@@ -138,7 +156,8 @@ store::Order parseOrderJson(std::string_view text, const std::string& source) {
     static const std::set<std::string> kKeys = {"order", "customer_ref", "lines"};
     for (const auto& [key, value] : document.items()) {
         if (!kKeys.contains(key)) {
-            throw OrderFileError(fmt::format("{}: unknown key \"{}\"", source, key));
+            throw OrderFileError(
+                fmt::format("{}: unknown key \"{}\"", source, identity::escapeForMessage(key)));
         }
     }
 
@@ -189,7 +208,8 @@ std::vector<store::Order> parseOrderCsv(std::string_view text, const std::string
     std::vector<std::string> header = splitCsvRow(rows[0]);
     for (const std::string& column : header) {
         if (!kColumns.contains(column)) {
-            throw OrderFileError(fmt::format("{}:1: unknown column \"{}\"", source, column));
+            throw OrderFileError(fmt::format("{}:1: unknown column \"{}\"", source,
+                                             identity::escapeForMessage(column)));
         }
     }
     for (const char* required : {"order", "quantity"}) {
@@ -216,6 +236,7 @@ std::vector<store::Order> parseOrderCsv(std::string_view text, const std::string
         for (std::size_t column = 0; column < header.size(); ++column) {
             const std::string& name = header[column];
             const std::string& cell = cells[column];
+            requirePrintable(cell, where, name);
             if (name == "order") {
                 number = cell;
             } else if (name == "customer_ref") {
