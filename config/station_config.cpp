@@ -346,6 +346,9 @@ void readPrinter(TableReader& reader, const toml::table& table, StationConfig& c
     if (auto value = reader.boolean("query_status")) {
         printer.queryStatus = *value;
     }
+    if (auto command = reader.choice("status_command", {"hs", "hqes", "auto"})) {
+        printer.statusCommand = static_cast<PrinterStatusCommand>(*command);
+    }
     if (auto value = reader.integer("dpi", 0, 1000)) {
         if (*value != 203 && *value != 300 && *value != 600) {
             reader.fail(

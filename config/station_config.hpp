@@ -76,6 +76,13 @@ struct ScannerConfig {
 
 enum class PrinterKind { Spool, Tcp, UsbLp, Cups, Libusb };
 
+// The status request the print spooler sends ([printer] status_command).
+enum class PrinterStatusCommand {
+    HostStatus,  // "hs": ~HS, which every ZPL printer answers
+    Extended,    // "hqes": ~HQES, on newer firmware; no answer counts as not ready
+    Auto,        // "auto": ~HQES, then ~HS for good once a printer answers ~HS but not ~HQES
+};
+
 struct PrinterConfig {
     std::string name = "label";
     PrinterKind kind = PrinterKind::Spool;
@@ -89,7 +96,8 @@ struct PrinterConfig {
     std::chrono::milliseconds connectTimeout{3000};
     std::chrono::milliseconds writeTimeout{5000};
     std::chrono::milliseconds statusTimeout{2000};
-    bool queryStatus = false;  // ask ~HS before and after each job
+    bool queryStatus = false;  // ask the printer's status before and after each job
+    PrinterStatusCommand statusCommand = PrinterStatusCommand::Auto;
     unsigned dpi = 203;
     unsigned labelWidthDots = 812;    // 4 in at 203 dpi
     unsigned labelHeightDots = 1218;  // 6 in at 203 dpi

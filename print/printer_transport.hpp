@@ -61,14 +61,19 @@ public:
     // CUPS) report what they can check locally.
     virtual void queryStatus(StatusRequest request, std::function<void(PrinterStatus)> done) = 0;
 
-    void queryStatus(std::function<void(PrinterStatus)> done) {
+    // Asks the printer's state with the request that [printer] status_command chooses, with
+    // the same contract. The transports that makePrinterTransport() returns implement the
+    // choice; this default sends ~HS.
+    virtual void queryStatus(std::function<void(PrinterStatus)> done) {
         queryStatus(StatusRequest::HostStatus, std::move(done));
     }
 };
 
 // Builds the transport the configuration names, logging every send outcome and each status
-// change to the "printer" logger. Throws std::invalid_argument for a configuration that cannot
-// work (an empty spool folder, a CUPS queue name with a space).
+// change to the "printer" logger. Its one-argument queryStatus() sends the configured status
+// request; with status_command = "auto" it sends ~HQES and falls back to ~HS for good once the
+// printer answers ~HS after leaving ~HQES unanswered. Throws std::invalid_argument for a
+// configuration that cannot work (an empty spool folder, a CUPS queue name with a space).
 std::unique_ptr<PrinterTransport> makePrinterTransport(boost::asio::io_context& io,
                                                        const config::PrinterConfig& config);
 

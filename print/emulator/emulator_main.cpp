@@ -9,6 +9,7 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/streambuf.hpp>
+#include <charconv>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -20,7 +21,8 @@ using station::print::emulator::PrinterEmulator;
 
 namespace {
 
-// Reads control lines from standard input: "state NAME", "mode NAME [BYTES]", "count", "quit".
+// Reads control lines from standard input: "state NAME", "mode NAME [BYTES]", "paper LABELS",
+// "count", "quit".
 class ControlInput {
 public:
     ControlInput(asio::io_context& io, PrinterEmulator& printer)
@@ -64,13 +66,23 @@ private:
                 return;
             }
             reply("error: unknown mode '" + name + "'; use normal, stall, reset or slow");
+        } else if (verb == "paper") {
+            std::size_t labels = 0;
+            const auto [end, error] =
+                std::from_chars(name.data(), name.data() + name.size(), labels);
+            if (error != std::errc() || end != name.data() + name.size() || labels == 0) {
+                reply("error: invalid label count '" + name + "'; use paper N with N >= 1");
+                return;
+            }
+            printer_.setLabelsUntilPaperOut(labels);
+            reply("ok paper " + name);
         } else if (verb == "count") {
             reply("ok count " + std::to_string(printer_.labelsStored()));
         } else if (verb == "quit") {
             reply("ok quit");
             io_.stop();
         } else if (!verb.empty()) {
-            reply("error: unknown command '" + verb + "'; use state, mode, count or quit");
+            reply("error: unknown command '" + verb + "'; use state, mode, paper, count or quit");
         }
     }
 

@@ -176,6 +176,11 @@ void PrinterEmulator::storeLabel(const std::string& label) {
         file << label;
     }
     std::filesystem::rename(temp, outputFolder_ / "labels" / name);
+
+    if (labelsUntilPaperOut_ && --*labelsUntilPaperOut_ == 0) {
+        labelsUntilPaperOut_.reset();
+        state_ = PrinterState::PaperOut;
+    }
 }
 
 void PrinterEmulator::logCommand(const std::string& command) {

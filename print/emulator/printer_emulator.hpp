@@ -35,6 +35,9 @@ public:
 
     std::uint16_t port() const;
     void setState(PrinterState state) { state_ = state; }
+    // Runs out of paper (state PaperOut) once `labels` more labels are stored, as a roll that
+    // ends on the last label of a job does.
+    void setLabelsUntilPaperOut(std::size_t labels) { labelsUntilPaperOut_ = labels; }
     void setReadMode(ReadMode mode, std::size_t resetAfterBytes = 64) {
         mode_ = mode;
         resetAfterBytes_ = resetAfterBytes;
@@ -58,6 +61,7 @@ private:
     ReadMode mode_ = ReadMode::Normal;
     std::size_t resetAfterBytes_ = 64;
     std::size_t labelsStored_ = 0;
+    std::optional<std::size_t> labelsUntilPaperOut_;
 };
 
 }  // namespace station::print::emulator

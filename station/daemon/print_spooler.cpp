@@ -14,6 +14,10 @@ namespace {
 
 constexpr std::chrono::milliseconds kFirstBackoff{500};
 constexpr std::chrono::milliseconds kMaxBackoff{30000};
+// Status polls of a printer that holds the queue. The longest gap is short because an operator
+// who has just loaded paper waits for the label.
+constexpr std::chrono::milliseconds kFirstPoll{500};
+constexpr std::chrono::milliseconds kMaxPoll{5000};
 
 std::string now() {
     return formatTimestamp(std::chrono::system_clock::now());
@@ -29,7 +33,8 @@ PrintSpooler::PrintSpooler(boost::asio::io_context& io, StoreWorker& store,
       store_(store),
       transport_(std::move(transport)),
       station_(std::move(station)),
-      retryTimer_(io) {}
+      retryTimer_(io),
+      pollTimer_(io) {}
 
 void PrintSpooler::start() {
     store_.post([this] {
@@ -66,6 +71,10 @@ void PrintSpooler::start() {
         boost::asio::post(io_, [this, pending] {
             for (std::int64_t jobId : pending) {
                 enqueue(jobId);
+            }
+            // Ask once at start, so the printer's state is known before the first job.
+            if (queryStatus_ && !busy_ && !held_ && !stopped_) {
+                checkStatusThenPump();
             }
         });
     });
@@ -110,12 +119,24 @@ void PrintSpooler::refresh() {
 void PrintSpooler::stop() {
     stopped_ = true;
     retryTimer_.cancel();
+    pollTimer_.cancel();
 }
 
 void PrintSpooler::pump() {
     if (busy_ || stopped_ || queue_.empty()) {
         return;
     }
+    if (held_) {
+        if (queue_.front() != waitingJob_) {
+            noteWaiting(queue_.front(), holdReason_);
+        }
+        return;
+    }
+    if (queryStatus_ && !statusFresh_) {
+        checkStatusThenPump();
+        return;
+    }
+    statusFresh_ = false;
     busy_ = true;
     const std::int64_t jobId = queue_.front();
     store_.post([this, jobId] {
@@ -150,27 +171,7 @@ void PrintSpooler::pump() {
 
 void PrintSpooler::send(const store::PrintJob& job) {
     const std::int64_t jobId = job.jobId;
-    if (!queryStatus_) {
-        transport_->send(job.zpl,
-                         [this, jobId](print::SendResult result) { finish(jobId, result); });
-        return;
-    }
-    // A printer that is not ready (paper out, head open, or no status reply at all) keeps its
-    // queue. The job goes back to queued with the reason, so nothing is sent to a paused printer.
-    transport_->queryStatus([this, jobId, zpl = job.zpl](print::PrinterStatus status) {
-        if (!status.ready()) {
-            print::SendResult notReady;
-            notReady.outcome = print::SendResult::Outcome::FailedBeforeSend;
-            notReady.error = "printer not ready: " + status.summary();
-            const bool silent = status.has(print::PrinterStatus::Problem::NoAnswer) ||
-                                status.has(print::PrinterStatus::Problem::Unreachable);
-            notePrinter(silent ? "unreachable" : "not_ready", status.summary());
-            finish(jobId, notReady);
-            return;
-        }
-        notePrinter("ready", status.summary());
-        transport_->send(zpl, [this, jobId](print::SendResult result) { finish(jobId, result); });
-    });
+    transport_->send(job.zpl, [this, jobId](print::SendResult result) { finish(jobId, result); });
 }
 
 void PrintSpooler::finish(std::int64_t jobId, const print::SendResult& result) {
@@ -183,9 +184,7 @@ void PrintSpooler::finish(std::int64_t jobId, const print::SendResult& result) {
         logger->info("Print job {} delivered to {}", jobId, transport_->description());
         notePrinter("ready", "");
     } else if (result.outcome == Outcome::FailedBeforeSend) {
-        if (!result.error.starts_with("printer not ready")) {
-            notePrinter("unreachable", result.error);
-        }
+        notePrinter("unreachable", result.error);
         logger->warn("Print job {} not sent to {}: {}; retrying in {} ms", jobId,
                      transport_->description(), result.error, backoff_.count());
     } else {
@@ -226,8 +225,118 @@ void PrintSpooler::finish(std::int64_t jobId, const print::SendResult& result) {
             }
             backoff_ = kFirstBackoff;
             queue_.pop_front();
+            // The last label may have used up the paper, so the printer is asked again before
+            // anything else is sent.
+            if (queryStatus_ && state == "delivered" && !stopped_) {
+                checkStatusThenPump();
+                return;
+            }
             pump();
         });
+    });
+}
+
+void PrintSpooler::checkStatusThenPump() {
+    busy_ = true;
+    transport_->queryStatus([this](print::PrinterStatus status) {
+        busy_ = false;
+        if (stopped_) {
+            return;
+        }
+        statusReceived(status);
+        statusFresh_ = status.ready() && !queue_.empty();
+        pump();
+    });
+}
+
+void PrintSpooler::statusReceived(const print::PrinterStatus& status) {
+    if (status.ready()) {
+        notePrinter("ready", "");
+        release();
+        return;
+    }
+    // A printer that does not answer may have its head open or be out of media (Zebra
+    // printers stay silent then), so it holds the queue like one that reports a problem.
+    using Problem = print::PrinterStatus::Problem;
+    const bool silent = status.has(Problem::NoAnswer) || status.has(Problem::Unreachable);
+    const std::string reason = silent ? status.summary() + ": " + status.detail : status.summary();
+    notePrinter(silent ? "unreachable" : "not_ready", reason);
+    hold(reason);
+}
+
+void PrintSpooler::hold(const std::string& reason) {
+    if (!held_) {
+        componentLogger("printer")->info(
+            "{}: print queue held until the printer is ready; asking its status: {}",
+            transport_->description(), reason);
+        pollDelay_ = kFirstPoll;
+    }
+    held_ = true;
+    holdReason_ = reason;
+    pollLater();
+    if (!queue_.empty() && queue_.front() != waitingJob_) {
+        noteWaiting(queue_.front(), reason);
+    }
+}
+
+void PrintSpooler::release() {
+    if (!held_) {
+        return;
+    }
+    held_ = false;
+    holdReason_.clear();
+    waitingJob_ = 0;
+    pollTimer_.cancel();
+    componentLogger("printer")->info("{}: ready; print queue resumed with {} job(s) waiting",
+                                     transport_->description(), queue_.size());
+}
+
+void PrintSpooler::pollLater() {
+    pollTimer_.expires_after(pollDelay_);
+    pollDelay_ = std::min(pollDelay_ * 2, kMaxPoll);
+    pollTimer_.async_wait([this](const boost::system::error_code& error) {
+        if (error || stopped_ || !held_) {
+            return;
+        }
+        if (busy_) {
+            pollLater();
+            return;
+        }
+        checkStatusThenPump();
+    });
+}
+
+// Records on the job and in the journal why it waits, without counting an attempt: nothing
+// was sent.
+void PrintSpooler::noteWaiting(std::int64_t jobId, const std::string& reason) {
+    waitingJob_ = jobId;
+    const std::string error = "printer not ready: " + reason;
+    store_.post([this, jobId, error] {
+        try {
+            store::Transaction transaction = store_.store().begin();
+            std::optional<store::PrintJob> job = store_.store().findPrintJob(jobId);
+            if (!job || job->state != "queued") {
+                return;
+            }
+            store_.store().updatePrintJob(jobId, "queued", job->attempts, error, now());
+            store_.store().appendJournal({.at = now(),
+                                          .station = station_,
+                                          .actor = "print-spooler",
+                                          .event = "print_job_waiting",
+                                          .orderNumber = job->orderNumber,
+                                          .detailJson = nlohmann::json{
+                                              {"job_id", jobId},
+                                              {"attempts", job->attempts},
+                                              {"printer", transport_->description()},
+                                              {"error",
+                                               error}}.dump()});
+            transaction.commit();
+        } catch (const std::exception& failure) {
+            componentLogger("printer")->error("Failed to record why print job {} waits: {}", jobId,
+                                              failure.what());
+            return;
+        }
+        boost::asio::post(io_, [this, jobId, error] { noteJob(jobId, "queued", error); });
     });
 }
 
