@@ -103,6 +103,7 @@ int main(int argc, char** argv) {
     std::string state = "ready";
     std::string mode = "normal";
     std::size_t resetAfter = 64;
+    bool noExtendedStatus = false;
     app.add_option("-o,--output", output, "Folder for received labels and commands.log")
         ->required();
     app.add_option("-p,--port", port, "TCP port on 127.0.0.1; 0 picks a free one");
@@ -110,6 +111,8 @@ int main(int argc, char** argv) {
                    "Initial state: ready, paper-out, head-open, paused, ribbon-out, silent");
     app.add_option("--mode", mode, "Initial read mode: normal, stall, reset, slow");
     app.add_option("--reset-after", resetAfter, "Bytes read before a reset in mode reset");
+    app.add_flag("--no-hqes", noExtendedStatus,
+                 "Ignore ~HQES and answer only ~HS, as firmware without ~HQES does");
     CLI11_PARSE(app, argc, argv);
 
     const auto initialState = station::print::emulator::parsePrinterState(state);
@@ -124,6 +127,7 @@ int main(int argc, char** argv) {
         PrinterEmulator printer(io, port, output);
         printer.setState(*initialState);
         printer.setReadMode(*initialMode, resetAfter);
+        printer.setExtendedStatusSupported(!noExtendedStatus);
 
         // The first line of standard output is the port, for scripts and tests to read.
         std::cout << printer.port() << std::endl;

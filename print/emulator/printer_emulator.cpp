@@ -120,7 +120,7 @@ private:
         }
         if (command == "~HS") {
             reply(printer_.hostStatus());
-        } else if (command == "~HQ") {
+        } else if (command == "~HQ" && printer_.extendedStatusSupported_) {
             // ~HQES: the two letters after ~HQ select the query; only ES is emulated.
             reply(printer_.extendedStatus());
         }

@@ -42,6 +42,8 @@ public:
         mode_ = mode;
         resetAfterBytes_ = resetAfterBytes;
     }
+    // Without ~HQES support the printer ignores that command, as firmware without it does.
+    void setExtendedStatusSupported(bool supported) { extendedStatusSupported_ = supported; }
     std::size_t labelsStored() const { return labelsStored_; }
 
 private:
@@ -62,6 +64,7 @@ private:
     std::size_t resetAfterBytes_ = 64;
     std::size_t labelsStored_ = 0;
     std::optional<std::size_t> labelsUntilPaperOut_;
+    bool extendedStatusSupported_ = true;
 };
 
 }  // namespace station::print::emulator
