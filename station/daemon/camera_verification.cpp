@@ -355,8 +355,8 @@ void CameraVerification::getVerification(const Request& request, Respond respond
     }
     store_.post([this, id, respond = std::move(respond)] {
         try {
-            // Older results come from their journal event; the event column has no index, so
-            // this reads every verification event, which is rare enough for a lookup by hand.
+            // Older results come from their journal event. The event column has no index, so
+            // this lookup reads every verification event.
             store::Statement select = store_.store().database().prepare(
                 "SELECT detail FROM journal WHERE event = 'verification' "
                 "AND json_extract(detail, '$.id') = ? ORDER BY seq DESC LIMIT 1");

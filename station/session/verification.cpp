@@ -37,7 +37,7 @@ std::string describeLink(const store::Link& link) {
     return name;
 }
 
-// The active link of this order that already holds the unit. Only serialised units can be
+// The active link of this order that already contains the unit. Only serialised units can be
 // told apart, so a unit without a serial never matches.
 const store::Link* linkedBefore(const std::vector<store::Link>& links,
                                 const identity::Identity& unit) {
@@ -300,7 +300,7 @@ VerificationResult SessionEngine::recordVerification(const VerificationInput& in
                 return verified;
             }
 
-            // linkUnit() works on the open order, so the verified order stands in for it. Once a
+            // linkUnit() works on the open order, so the verified order takes its place. Once a
             // unit of this verification completed the order, linkUnit() sees it closed.
             openOrder_ = target;
             Decision decision = linkUnit(candidate.scan, *candidate.unit);
