@@ -13,8 +13,8 @@ class Router {
 public:
     void add(std::string method, const std::string& pattern, Handler handler);
 
-    // Runs the matching handler. An unknown path answers 404; a known path with another
-    // method answers 405 naming the allowed methods.
+    // Runs the matching handler. An unknown path gets a 404 response; a known path with
+    // another method gets a 405 response naming the allowed methods.
     void dispatch(Request request, Respond respond) const;
 
 private:

@@ -24,7 +24,7 @@ using api::Respond;
 using api::Response;
 
 constexpr std::chrono::seconds kListenRetry{5};
-// After this many wrong PINs for one lead name, that name is refused for the rest of the window.
+// After this many wrong PINs for one lead name, that name is rejected for the rest of the window.
 constexpr int kMaxLeadFailures = 5;
 constexpr std::chrono::minutes kLeadFailureWindow{5};
 constexpr int kMaxListedLinks = 10000;
@@ -36,8 +36,8 @@ std::shared_ptr<spdlog::logger> log() {
     return componentLogger("api");
 }
 
-// Runs `work` on the store thread and answers with what it returns. Store failures answer 500
-// with the reason, so a client never waits for an answer that will not come.
+// Runs `work` on the store thread and responds with the response it returns. A store failure
+// becomes a 500 response with the reason, so a client always gets a response.
 template <typename Work>
 void onStore(StoreWorker& store, Respond respond, Work work) {
     store.post([respond = std::move(respond), work = std::move(work)]() mutable {
