@@ -234,7 +234,8 @@ protected:
                "source = \"" +
                source.string() +
                "\"\nmode = \"verify\"\nloop = true\nfps = 15\nworkers = 1\n"
-               "verify_timeout_ms = 20000\nreopen_initial_ms = 100\nreopen_max_ms = 1000\n";
+               "verify_timeout_ms = 20000\nreopen_initial_ms = 100\nreopen_max_ms = 1000\n"
+               "retention_days = 2\n";
     }
 
     void start(const std::filesystem::path& cameraSource) {
@@ -248,8 +249,23 @@ protected:
 };
 
 TEST_F(CameraEndToEndTest, VerifyLinksUnitsAndRefusesNeighbour) {
+    // Evidence older than retention_days goes at start-up.
+    const std::filesystem::path expired = directory_ / "state" / "evidence" / "old-SO-1.jpg";
+    std::filesystem::create_directories(expired.parent_path());
+    std::ofstream(expired) << "jpeg";
+    std::filesystem::last_write_time(
+        expired, std::filesystem::file_time_type::clock::now() - std::chrono::hours(24 * 3));
+
     start(writeCartonVideo());
     ApiClient api(port_);
+    EXPECT_TRUE(testing::waitUntil([&] { return !std::filesystem::exists(expired); },
+                                   std::chrono::seconds(10)));
+    testing::HttpReply unknown = api.post("/api/v1/verify", {{"order", "SO-999"}});
+    EXPECT_EQ(unknown.status, 404u) << unknown.body;
+    testing::HttpReply noOrder = api.post("/api/v1/verify", json::object());
+    EXPECT_EQ(noOrder.status, 409u) << noOrder.body;
+    EXPECT_EQ(noOrder.json()["error"], "no_open_order");
+
     ASSERT_EQ(api.post("/api/v1/orders", kOrder).status, 201u);
     ASSERT_EQ(api.post("/api/v1/orders", kNeighbourOrder).status, 201u);
     type("SO-700\r");
@@ -261,6 +277,9 @@ TEST_F(CameraEndToEndTest, VerifyLinksUnitsAndRefusesNeighbour) {
     ASSERT_EQ(started.status, 202u) << started.body;
     const std::string id = started.json()["id"];
     EXPECT_EQ(started.json()["order"], "SO-700");
+    testing::HttpReply busy = api.post("/api/v1/verify", json::object());
+    EXPECT_EQ(busy.status, 409u) << busy.body;
+    EXPECT_EQ(busy.json()["error"], "verification_running");
 
     std::optional<json> event = events.nextOfType("verification", kVerificationWait);
     ASSERT_TRUE(event) << readFile(directory_ / "stationd.log");
