@@ -8,7 +8,9 @@
 #include <iostream>
 
 #include "config/station_config.hpp"
+#include "print/label_template.hpp"
 #include "station/daemon/camera_setup.hpp"
+#include "station/daemon/carton_label.hpp"
 #include "station/daemon/daemon.hpp"
 #include "station/logging.hpp"
 #include "station/store/sqlite.hpp"
@@ -33,12 +35,17 @@ int main(int argc, char** argv) {
             station::config::StationConfig config =
                 station::config::loadConfig(checkFile, environment);
             station::daemon::loadCameraConfig(config);
+            // Loads the carton template as start-up does, so a missing or broken one fails here.
+            station::daemon::makeCartonLabelRenderer(config);
             std::cout << checkFile << ": valid (" << config.scanners.size()
                       << " scanner(s), printer " << config.printer.name << ", store "
                       << config.storePath.string() << ")\n";
             return 0;
         } catch (const station::config::ConfigError& error) {
             std::cerr << error.what() << '\n';
+            return 1;
+        } catch (const station::print::TemplateError& error) {
+            std::cerr << checkFile << ": label.carton_template: " << error.what() << '\n';
             return 1;
         }
     }
