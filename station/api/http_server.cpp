@@ -8,6 +8,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <array>
 #include <deque>
 #include <optional>
 
@@ -25,6 +26,10 @@ constexpr std::size_t kMaxConnections = 64;
 constexpr std::chrono::seconds kRequestTimeout{30};
 constexpr std::uint32_t kHeaderLimit = 8 * 1024;
 constexpr std::size_t kMaxQueuedEvents = 1000;
+// How long, and how many bytes, a closing connection reads and drops from a client that is
+// still sending.
+constexpr std::chrono::seconds kLingerTimeout{2};
+constexpr std::size_t kLingerLimit = 8 * 1024 * 1024;
 constexpr std::string_view kEventsPath = "/api/v1/events";
 
 std::shared_ptr<spdlog::logger> log() {
@@ -291,12 +296,38 @@ private:
         http::async_write(stream_, response_,
                           [self = shared_from_this(), keepAlive](beast::error_code error,
                                                                  std::size_t) {
-                              if (error || !keepAlive || self->closed_) {
+                              if (error || self->closed_) {
                                   self->finish();
+                              } else if (!keepAlive) {
+                                  self->lingerAndFinish();
                               } else {
                                   self->readRequest();
                               }
                           });
+    }
+
+    // Closes after a response that ends the connection. A client may still be sending a body
+    // that was rejected (413); closing with its bytes unread would make the kernel reset the
+    // connection, and the client could lose the response. So the sending side is shut first,
+    // and the rest of the request is read and dropped for a short while.
+    void lingerAndFinish() {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        stream_.expires_after(kLingerTimeout);
+        drainRequest();
+    }
+
+    void drainRequest() {
+        stream_.async_read_some(
+            boost::asio::buffer(drain_),
+            [self = shared_from_this()](beast::error_code error, std::size_t size) {
+                self->drained_ += size;
+                if (error || self->closed_ || self->drained_ > kLingerLimit) {
+                    self->finish();
+                } else {
+                    self->drainRequest();
+                }
+            });
     }
 
     void upgrade(http::request<http::string_body> message, const Request& request) {
@@ -399,6 +430,8 @@ private:
     std::unique_ptr<websocket::stream<beast::tcp_stream>> socket_;
     beast::flat_buffer incoming_;
     std::deque<std::string> outbox_;
+    std::array<char, 16 * 1024> drain_{};
+    std::size_t drained_ = 0;
     bool writing_ = false;
     int subscription_ = 0;
     bool closed_ = false;

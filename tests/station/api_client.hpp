@@ -52,7 +52,10 @@ public:
         }
         message.body() = body;
         message.prepare_payload();
-        http::write(stream, message);
+        // A server may reject a large body before reading all of it: keep going and read its
+        // response even when the write fails.
+        boost::beast::error_code writeError;
+        http::write(stream, message, writeError);
         boost::beast::flat_buffer buffer;
         http::response<http::string_body> response;
         http::read(stream, buffer, response);
