@@ -1,8 +1,12 @@
 // The libusb transport against an emulated Zebra printer: umockdev provides the sysfs entry,
 // the descriptors and /dev/bus/usb/001/002 (tests/print/data/zebra_printer.umockdev), and
-// serves the usbdevfs claim and release requests (zebra_printer.ioctl). Bulk transfers are
-// not emulated there, so sending stops after the claim; the bytes on the wire are covered by
-// the emulator tests over TCP, which share the status parser.
+// serves the usbdevfs requests in zebra_printer.ioctl: claim and release, and recorded bulk
+// URBs for one label (kRecordedLabel) and one ~HQES request with its response. umockdev
+// replays an OUT URB only when its bytes equal the recording, so other data fails the
+// transfer before any byte counts as sent. The recordings are USBDEVFS_REAPURBNDELAY because
+// libusb reaps with that request. NOTE: umockdev 0.17 does not emulate discarding a URB, so a
+// recorded transfer that libusb times out and cancels leaves it polling forever; ctest's
+// timeout for this binary bounds that.
 //
 // This binary runs under umockdev-run (see tests/print/CMakeLists.txt).
 
@@ -12,6 +16,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <cstdlib>
+#include <string_view>
 
 #include "tests/print/transport_test_support.hpp"
 
@@ -25,6 +30,9 @@ protected:
             << "run this test under umockdev-run with tests/print/data/zebra_printer.umockdev";
     }
 };
+
+// The label whose bulk OUT URB zebra_printer.ioctl contains.
+constexpr std::string_view kRecordedLabel = "^XA^FO20,20^A0N,30,30^FDUSB^FS^XZ";
 
 config::PrinterConfig usbConfig() {
     config::PrinterConfig config;
@@ -73,11 +81,34 @@ TEST_F(LibusbTransportTest, SendReachesBulkTransfer) {
 
     const auto result = test::sendAndWait(io, transport, "^XA^XZ");
     ASSERT_TRUE(result);
-    // The claim succeeded, so the failure is the emulated device's missing bulk endpoint,
-    // before any byte: safe to retry.
+    // The claim succeeded, so the failure is the bulk transfer of bytes the emulated device
+    // has no recording for, before any byte: safe to retry.
     EXPECT_NE(result->error.find("bulk transfer failed after 0 of 6 bytes"), std::string::npos)
         << result->error;
     EXPECT_EQ(result->outcome, SendResult::Outcome::FailedBeforeSend);
+}
+
+TEST_F(LibusbTransportTest, LabelGoesOutOnBulkOut) {
+    boost::asio::io_context io;
+    LibusbTransport transport(io, usbConfig());
+
+    const auto result = test::sendAndWait(io, transport, std::string(kRecordedLabel));
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->outcome, SendResult::Outcome::Delivered) << result->error;
+    EXPECT_EQ(result->bytesSent, kRecordedLabel.size());
+    EXPECT_TRUE(result->error.empty()) << result->error;
+}
+
+TEST_F(LibusbTransportTest, ExtendedStatusReadFromBulkIn) {
+    boost::asio::io_context io;
+    LibusbTransport transport(io, usbConfig());
+
+    // The recorded response reports paper out (error bit 0x01).
+    const auto status = test::statusAndWait(io, transport, StatusRequest::Extended);
+    ASSERT_TRUE(status);
+    EXPECT_FALSE(status->ready());
+    EXPECT_TRUE(status->has(PrinterStatus::Problem::PaperOut)) << status->summary();
+    EXPECT_EQ(status->problems.size(), 1u) << status->summary();
 }
 
 TEST_F(LibusbTransportTest, NoStatusAnswerIsNotReady) {
