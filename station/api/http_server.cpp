@@ -3,12 +3,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
-#include <array>
 #include <deque>
 #include <optional>
 
@@ -96,9 +96,9 @@ bool parseTarget(std::string_view target, Request& request) {
         std::string_view pair = query.substr(0, end);
         const std::size_t equals = pair.find('=');
         std::optional<std::string> key = percentDecode(pair.substr(0, equals), true);
-        std::optional<std::string> value =
-            equals == std::string_view::npos ? std::optional<std::string>("")
-                                             : percentDecode(pair.substr(equals + 1), true);
+        std::optional<std::string> value = equals == std::string_view::npos
+                                               ? std::optional<std::string>("")
+                                               : percentDecode(pair.substr(equals + 1), true);
         if (!key || !value) {
             return false;
         }
@@ -197,12 +197,12 @@ private:
             return;
         }
         if (error == http::error::body_limit) {
-            writeResponse(Response::error(
-                              413, "body_too_large",
-                              fmt::format("the request body is larger than {} bytes; send less "
-                                          "or raise [api] max_body_bytes",
-                                          server_.config_.maxBodyBytes)),
-                          false);
+            writeResponse(
+                Response::error(413, "body_too_large",
+                                fmt::format("the request body is larger than {} bytes; send less "
+                                            "or raise [api] max_body_bytes",
+                                            server_.config_.maxBodyBytes)),
+                false);
             return;
         }
         if (error == http::error::end_of_stream || error == beast::error::timeout ||
@@ -223,10 +223,12 @@ private:
     void handle(http::request<http::string_body> message) {
         Request request;
         request.method = std::string(message.method_string());
+        bool repeatedHost = false;
         for (const auto& field : message) {
             std::string name(field.name_string());
             std::transform(name.begin(), name.end(), name.begin(),
                            [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            repeatedHost = repeatedHost || (name == "host" && request.headers.contains(name));
             request.headers[name] = std::string(field.value());
         }
         request.body = std::move(message.body());
@@ -237,6 +239,12 @@ private:
             writeResponse(Response::error(400, "bad_target",
                                           "the request path or query has a broken %-escape"),
                           false);
+            return;
+        }
+        if (repeatedHost) {
+            writeResponse(
+                Response::error(400, "repeated_host", "the request has more than one Host header"),
+                false);
             return;
         }
         if (!isAllowedHost(request.header("host").value_or(""))) {
@@ -293,17 +301,17 @@ private:
         response_.keep_alive(keepAlive);
         response_.prepare_payload();
         stream_.expires_after(kRequestTimeout);
-        http::async_write(stream_, response_,
-                          [self = shared_from_this(), keepAlive](beast::error_code error,
-                                                                 std::size_t) {
-                              if (error || self->closed_) {
-                                  self->finish();
-                              } else if (!keepAlive) {
-                                  self->lingerAndFinish();
-                              } else {
-                                  self->readRequest();
-                              }
-                          });
+        http::async_write(
+            stream_, response_,
+            [self = shared_from_this(), keepAlive](beast::error_code error, std::size_t) {
+                if (error || self->closed_) {
+                    self->finish();
+                } else if (!keepAlive) {
+                    self->lingerAndFinish();
+                } else {
+                    self->readRequest();
+                }
+            });
     }
 
     // Closes after a response that ends the connection. A client may still be sending a body
@@ -346,8 +354,7 @@ private:
         }
         stream_.expires_never();
         socket_ = std::make_unique<websocket::stream<beast::tcp_stream>>(std::move(stream_));
-        socket_->set_option(
-            websocket::stream_base::timeout::suggested(beast::role_type::server));
+        socket_->set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
         socket_->text(true);
         socket_->async_accept(message, [self = shared_from_this(), after](beast::error_code error) {
             if (error) {
@@ -380,8 +387,8 @@ private:
             finish();
             return;
         }
-        outbox_.push_back(event.toJson().dump(-1, ' ', false,
-                                              nlohmann::json::error_handler_t::replace));
+        outbox_.push_back(
+            event.toJson().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         if (!writing_) {
             writeNext();
         }

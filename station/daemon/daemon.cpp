@@ -26,7 +26,10 @@ std::shared_ptr<spdlog::logger> logger(const char* name) {
 }  // namespace
 
 Daemon::Daemon(config::StationConfig config)
-    : config_(std::move(config)), signals_(io_, SIGINT, SIGTERM), importTimer_(io_) {
+    : config_(std::move(config)),
+      lock_(config_.storePath),
+      signals_(io_, SIGINT, SIGTERM),
+      importTimer_(io_) {
     logger("session");
     logger("printer");
     logger("store");

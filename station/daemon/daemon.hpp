@@ -9,6 +9,7 @@
 
 #include "config/station_config.hpp"
 #include "drivers/scan_source.hpp"
+#include "station/daemon/instance_lock.hpp"
 #include "station/daemon/print_spooler.hpp"
 #include "station/daemon/station_api.hpp"
 #include "station/daemon/store_worker.hpp"
@@ -41,6 +42,7 @@ private:
     void shutdown();
 
     config::StationConfig config_;
+    InstanceLock lock_;
     boost::asio::io_context io_;
     boost::asio::signal_set signals_;
     boost::asio::steady_timer importTimer_;

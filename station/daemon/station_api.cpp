@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
+#include <regex>
 
 #include "print/embedded_text.hpp"
 #include "station/api/basic_auth.hpp"
@@ -57,12 +58,32 @@ void onStore(StoreWorker& store, Respond respond, Work work) {
     });
 }
 
+// Compares a secret in time that does not depend on where the first difference is.
+bool equalSecrets(std::string_view given, std::string_view expected) {
+    if (expected.empty()) {
+        return given.empty();
+    }
+    unsigned char difference = given.size() == expected.size() ? 0 : 1;
+    for (std::size_t i = 0; i < given.size(); ++i) {
+        difference |= static_cast<unsigned char>(given[i] ^ expected[i % expected.size()]);
+    }
+    return difference == 0;
+}
+
+// Checks a since= or until= value: an ISO 8601 UTC date or time as the store writes them,
+// such as 2026-12-01 or 2026-12-01T08:00:00Z. Offsets are rejected, because the store compares
+// times as text.
+bool isUtcTime(const std::string& value) {
+    static const std::regex kUtc(R"(\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z)?)");
+    return std::regex_match(value, kUtc);
+}
+
 Json parseJsonBody(const Request& request) {
     const std::string contentType = request.header("content-type").value_or("");
-    if (!contentType.starts_with("application/json")) {
-        throw std::invalid_argument(
-            fmt::format("Content-Type \"{}\" is not accepted; send the body as application/json",
-                        contentType));
+    const std::string mediaType = contentType.substr(0, contentType.find(';'));
+    if (mediaType != "application/json") {
+        throw std::invalid_argument(fmt::format(
+            "Content-Type \"{}\" is not accepted; send the body as application/json", contentType));
     }
     Json body = Json::parse(request.body, nullptr, false);
     if (body.is_discarded()) {
@@ -129,9 +150,9 @@ void StationApi::listen() {
     try {
         server_->start();
         const auto where = server_->endpoint();
-        log()->info("API listening on http://{}:{}/", where.address().is_v6()
-                                                          ? "[" + where.address().to_string() + "]"
-                                                          : where.address().to_string(),
+        log()->info("API listening on http://{}:{}/",
+                    where.address().is_v6() ? "[" + where.address().to_string() + "]"
+                                            : where.address().to_string(),
                     where.port());
     } catch (const std::exception& error) {
         log()->error("{}; retrying in {} s", error.what(), kListenRetry.count());
@@ -178,9 +199,9 @@ void StationApi::describeMetrics() {
                       "Events published to the operator page and API clients, by type.");
     metrics_.describe("stationd_start_time_seconds", Type::Gauge,
                       "When the daemon started, in seconds since the Unix epoch.");
-    metrics_.set("stationd_start_time_seconds", {},
-                 std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-                     .count());
+    metrics_.set(
+        "stationd_start_time_seconds", {},
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
     metrics_.onCollect([this](api::Metrics& metrics) {
         metrics.set("stationd_print_queue_jobs", {}, static_cast<double>(spooler_.queued()));
         metrics.set("stationd_printer_ready", {}, spooler_.printerState() == "ready" ? 1 : 0);
@@ -235,10 +256,8 @@ void StationApi::addRoutes() {
                 [this](const Request& request, Respond respond) { getLinks(request, respond); });
     router_.add("GET", "/api/v1/jobs",
                 [this](const Request& request, Respond respond) { getJobs(request, respond); });
-    router_.add("POST", "/api/v1/jobs/{id}/reprint", [this](const Request& request,
-                                                            Respond respond) {
-        postReprint(request, respond);
-    });
+    router_.add("POST", "/api/v1/jobs/{id}/reprint",
+                [this](const Request& request, Respond respond) { postReprint(request, respond); });
 }
 
 void StationApi::getStatus(const Request&, Respond respond) {
@@ -269,8 +288,8 @@ void StationApi::getStatus(const Request&, Respond respond) {
 }
 
 void StationApi::postOrders(const Request& request, Respond respond) {
-    if (!config_.api.token.empty() &&
-        request.header("authorization").value_or("") != "Bearer " + config_.api.token) {
+    if (!config_.api.token.empty() && !equalSecrets(request.header("authorization").value_or(""),
+                                                    "Bearer " + config_.api.token)) {
         Response refused = Response::error(
             401, "token_required",
             "this station needs \"Authorization: Bearer TOKEN\" with the [api] token");
@@ -288,27 +307,29 @@ void StationApi::postOrders(const Request& request, Respond respond) {
     }
     order.source = "api";
     auto alive = std::weak_ptr<int>(alive_);
-    onStore(store_, [this, alive, respond](Response response) {
-                boost::asio::post(io_, [this, alive, respond, response]() {
-                    if (!alive.expired() && response.status < 300) {
-                        Json body = Json::parse(response.body);
-                        events_.publish("order", body);
-                    }
-                    respond(response);
-                });
-            },
-            [this, order]() {
-                try {
-                    std::vector<orders::ImportedOrder> imported =
-                        store_.importer().importOrders({order}, "api");
-                    return Response::json(imported.front().updated ? 200 : 201,
-                                          {{"order", imported.front().number},
-                                           {"updated", imported.front().updated},
-                                           {"lines", imported.front().lines}});
-                } catch (const orders::OrderConflict& conflict) {
-                    return Response::error(409, "order_locked", conflict.what());
+    onStore(
+        store_,
+        [this, alive, respond](Response response) {
+            boost::asio::post(io_, [this, alive, respond, response]() {
+                if (!alive.expired() && response.status < 300) {
+                    Json body = Json::parse(response.body);
+                    events_.publish("order", body);
                 }
+                respond(response);
             });
+        },
+        [this, order]() {
+            try {
+                std::vector<orders::ImportedOrder> imported =
+                    store_.importer().importOrders({order}, "api");
+                return Response::json(imported.front().updated ? 200 : 201,
+                                      {{"order", imported.front().number},
+                                       {"updated", imported.front().updated},
+                                       {"lines", imported.front().lines}});
+            } catch (const orders::OrderConflict& conflict) {
+                return Response::error(409, "order_locked", conflict.what());
+            }
+        });
 }
 
 void StationApi::getOrder(const Request& request, Respond respond) {
@@ -342,18 +363,20 @@ void StationApi::getLinks(const Request& request, Respond respond) {
     const auto customer = request.queryValue("customer");
     const auto since = request.queryValue("since");
     const auto until = request.queryValue("until");
-    const int selectors = (serial ? 1 : 0) + (lot ? 1 : 0) + (order ? 1 : 0) +
-                          (customer ? 1 : 0) + (since || until ? 1 : 0);
+    const int selectors = (serial ? 1 : 0) + (lot ? 1 : 0) + (order ? 1 : 0) + (customer ? 1 : 0) +
+                          (since || until ? 1 : 0);
     if (selectors != 1) {
         respond(Response::error(400, "one_selector",
                                 "give exactly one of serial=, lot= (with optional gtin=), order=, "
                                 "customer=, or since= and until="));
         return;
     }
-    if ((since || until) && !(since && until)) {
-        respond(Response::error(400, "time_range",
-                                "give both since= and until= as ISO 8601 UTC times, such as "
-                                "2026-12-01T00:00:00Z"));
+    if ((since || until) && !(since && until && isUtcTime(*since) && isUtcTime(*until))) {
+        respond(Response::error(
+            400, "time_range",
+            fmt::format("since=\"{}\" until=\"{}\": give both as ISO 8601 UTC dates or times, "
+                        "such as 2026-12-01 or 2026-12-01T08:00:00Z",
+                        since.value_or(""), until.value_or(""))));
         return;
     }
     const std::string gtin = request.queryValue("gtin").value_or("");
@@ -403,9 +426,9 @@ void StationApi::postReprint(const Request& request, Respond respond) {
         respond(Response::error(400, "invalid", error.what()));
         return;
     } catch (const std::exception&) {
-        respond(Response::error(400, "invalid",
-                                fmt::format("\"{}\" is not a print job id",
-                                            request.parameters.at("id"))));
+        respond(Response::error(
+            400, "invalid",
+            fmt::format("\"{}\" is not a print job id", request.parameters.at("id"))));
         return;
     }
     if (reason.find_first_not_of(" \t") == std::string::npos) {
@@ -415,9 +438,8 @@ void StationApi::postReprint(const Request& request, Respond respond) {
     }
     auto alive = std::weak_ptr<int>(alive_);
     asLead(request, respond, [this, jobId, reason, alive](const std::string& lead) {
-        const std::int64_t reprintId =
-            lead::LeadActions(store_.store(), config_.stationId)
-                .reprint(lead, jobId, reason, renderReprint_);
+        const std::int64_t reprintId = lead::LeadActions(store_.store(), config_.stationId)
+                                           .reprint(lead, jobId, reason, renderReprint_);
         boost::asio::post(io_, [this, alive, reprintId] {
             if (!alive.expired()) {
                 spooler_.enqueue(reprintId);
@@ -431,9 +453,10 @@ void StationApi::asLead(const Request& request, Respond respond,
                         std::function<Response(const std::string& lead)> action) {
     std::optional<api::Credentials> credentials =
         api::parseBasicAuthorization(request.header("authorization").value_or(""));
-    if (!credentials) {
-        Response refused = Response::error(
-            401, "lead_required", "this action needs a lead's name and PIN (HTTP Basic)");
+    if (!credentials || credentials->user.find('\0') != std::string::npos ||
+        credentials->password.find('\0') != std::string::npos) {
+        Response refused = Response::error(401, "lead_required",
+                                           "this action needs a lead's name and PIN (HTTP Basic)");
         refused.headers.emplace_back("WWW-Authenticate", "Basic realm=\"stationd lead\"");
         respond(std::move(refused));
         return;
@@ -511,8 +534,7 @@ void StationApi::notePrinter(const std::string& state, const std::string& detail
                                 {"queued", spooler_.queued()}});
 }
 
-void StationApi::noteJob(std::int64_t jobId, const std::string& state,
-                         const std::string& detail) {
+void StationApi::noteJob(std::int64_t jobId, const std::string& state, const std::string& detail) {
     metrics_.add("stationd_print_jobs_total", {{"state", state}});
     events_.publish("job", {{"job_id", jobId}, {"state", state}, {"detail", detail}});
 }

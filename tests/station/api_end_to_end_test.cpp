@@ -67,7 +67,8 @@ TEST_F(ApiEndToEndTest, PostedOrderFollowsImportRules) {
 
     type("SO-500\r");
     type(unit("A1"));
-    ASSERT_TRUE(waitForCount("SELECT COUNT(*) FROM links", 1)) << readFile(directory_ / "stationd.log");
+    ASSERT_TRUE(waitForCount("SELECT COUNT(*) FROM links", 1))
+        << readFile(directory_ / "stationd.log");
 
     testing::HttpReply locked = api.post("/api/v1/orders", kOrder);
     EXPECT_EQ(locked.status, 409u) << locked.body;
@@ -93,8 +94,9 @@ TEST_F(ApiEndToEndTest, BadOrdersAreRejectedWithReasons) {
     EXPECT_NE(noLines.json()["message"].get<std::string>().find("lines"), std::string::npos)
         << noLines.body;
 
-    testing::HttpReply notJson = api.request(boost::beast::http::verb::post, "/api/v1/orders",
-                                             "{\"order\": ", {{"Content-Type", "application/json"}});
+    testing::HttpReply notJson =
+        api.request(boost::beast::http::verb::post, "/api/v1/orders",
+                    "{\"order\": ", {{"Content-Type", "application/json"}});
     EXPECT_EQ(notJson.status, 400u) << notJson.body;
 
     testing::HttpReply form = api.request(boost::beast::http::verb::post, "/api/v1/orders",
@@ -146,8 +148,9 @@ TEST_F(ApiEndToEndTest, StatusEventsAndMetricsFollowScans) {
     EXPECT_NE(metrics.find("stationd_scans_total{outcome=\"accepted\",reason=\"\"} 1"),
               std::string::npos)
         << metrics;
-    EXPECT_NE(metrics.find("stationd_scans_total{outcome=\"rejected\",reason=\"serial_missing\"} 1"),
-              std::string::npos)
+    EXPECT_NE(
+        metrics.find("stationd_scans_total{outcome=\"rejected\",reason=\"serial_missing\"} 1"),
+        std::string::npos)
         << metrics;
 
     // A client that reconnects with the last sequence number it saw gets only newer events.
@@ -172,7 +175,8 @@ TEST_F(ApiEndToEndTest, LeadReprintNeedsCredentials) {
     ASSERT_TRUE(waitForCount("SELECT COUNT(*) FROM print_jobs WHERE state = 'delivered'", 1))
         << readFile(directory_ / "stationd.log");
     ::setenv("STATION_LEAD_PIN", "4711", 1);
-    ASSERT_EQ(stationctl({"lead", "set-pin", "maria"}), 0) << readFile(directory_ / "stationctl.log");
+    ASSERT_EQ(stationctl({"lead", "set-pin", "maria"}), 0)
+        << readFile(directory_ / "stationctl.log");
     ::unsetenv("STATION_LEAD_PIN");
 
     const json body = {{"reason", "label torn"}};
@@ -222,23 +226,50 @@ TEST_F(ApiEndToEndTest, HostileRequestsGetClearErrors) {
     EXPECT_NE(wrongMethod.body.find("GET"), std::string::npos);
     EXPECT_EQ(api.get("/api/v1/links?serial=%zz").status, 400u);
     EXPECT_EQ(api.get("/api/v1/links").status, 400u);
+    testing::HttpReply notATime = api.get("/api/v1/links?since=notadate&until=2026-12-01");
+    EXPECT_EQ(notATime.status, 400u);
+    EXPECT_NE(notATime.body.find("notadate"), std::string::npos) << notATime.body;
+    EXPECT_EQ(api.get("/api/v1/links?since=2026-12-01T00:00:00%2B01:00&until=2026-12-02").status,
+              400u);
+    EXPECT_EQ(api.get("/api/v1/links?since=2026-12-01&until=2026-12-02T00:00:00Z").status, 200u);
+    EXPECT_EQ(api.request(boost::beast::http::verb::post, "/api/v1/orders", kOrder.dump(),
+                          {{"Content-Type", "application/jsonx"}})
+                  .status,
+              400u);
     EXPECT_EQ(api.get("/api/v1/orders/SO-404").status, 404u);
     EXPECT_EQ(api.post("/api/v1/jobs/abc/reprint", {{"reason", "x"}}).status, 400u);
 
-    // Bytes that are not HTTP get a 400 and the daemon keeps serving.
-    {
+    // Bytes that are not HTTP, and a request with two Host headers, get a 400 and the daemon
+    // keeps serving.
+    for (const std::string& bytes :
+         {std::string("\x16\x03\x01\x02\x00garbage\r\n\r\n"),
+          std::string(
+              "GET /api/v1/status HTTP/1.1\r\nHost: evil.example\r\nHost: 127.0.0.1\r\n\r\n")}) {
         boost::asio::io_context io;
         boost::asio::ip::tcp::socket socket(io);
         socket.connect({boost::asio::ip::make_address("127.0.0.1"), port_});
-        boost::asio::write(socket, boost::asio::buffer(std::string("\x16\x03\x01\x02\x00garbage\r\n\r\n")));
+        boost::asio::write(socket, boost::asio::buffer(bytes));
         char reply[64] = {};
         boost::system::error_code error;
         const std::size_t size = socket.read_some(boost::asio::buffer(reply), error);
-        EXPECT_NE(std::string(reply, size).find("400"), std::string::npos);
+        EXPECT_NE(std::string(reply, size).find("400"), std::string::npos) << bytes;
     }
     EXPECT_TRUE(daemon_->running());
     EXPECT_EQ(api.get("/api/v1/status").status, 200u);
     EXPECT_EQ(api.get("/").contentType, "text/html; charset=utf-8");
+}
+
+TEST_F(ApiEndToEndTest, SecondDaemonOnSameStoreStops) {
+    start();
+    testing::ChildProcess second(kBinaryDir / "station" / "stationd",
+                                 {"--config", (directory_ / "station.toml").string()},
+                                 directory_ / "second.log");
+    EXPECT_EQ(second.stop(0, std::chrono::seconds(10)), 1 << 8)
+        << readFile(directory_ / "second.log");
+    EXPECT_NE(readFile(directory_ / "second.log").find("Another stationd (pid "), std::string::npos)
+        << readFile(directory_ / "second.log");
+    EXPECT_TRUE(daemon_->running());
+    EXPECT_EQ(ApiClient(port_).get("/api/v1/status").status, 200u);
 }
 
 }  // namespace
