@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <functional>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 
 #include "vision/code_validation.hpp"
 #include "vision/region_finder.hpp"
@@ -27,10 +28,11 @@ std::chrono::nanoseconds threadCpuTime() {
 // Aztec, MaxiCode and the rest stay off so that they cannot produce false reads.
 constexpr ZXing::BarcodeFormats kMatrixFormats =
     ZXing::BarcodeFormat::DataMatrix | ZXing::BarcodeFormat::QRCode | ZXing::BarcodeFormat::PDF417;
-constexpr ZXing::BarcodeFormats kLinearFormats =
+constexpr ZXing::BarcodeFormats kDataBarFormats =
+    ZXing::BarcodeFormat::DataBar | ZXing::BarcodeFormat::DataBarExpanded;
+constexpr ZXing::BarcodeFormats kOtherLinearFormats =
     ZXing::BarcodeFormat::Code128 | ZXing::BarcodeFormat::EAN13 | ZXing::BarcodeFormat::EAN8 |
-    ZXing::BarcodeFormat::UPCA | ZXing::BarcodeFormat::UPCE | ZXing::BarcodeFormat::DataBar |
-    ZXing::BarcodeFormat::DataBarExpanded | ZXing::BarcodeFormat::ITF |
+    ZXing::BarcodeFormat::UPCA | ZXing::BarcodeFormat::UPCE | ZXing::BarcodeFormat::ITF |
     ZXing::BarcodeFormat::Code39;
 
 // A linear search stops after this many reads of one image.
@@ -132,19 +134,25 @@ bool isNear(const ZXing::Position& a, const ZXing::Position& b) {
     return std::hypot(d.x, d.y) < std::max(40.0, length);
 }
 
-// Paints over a linear code so that the next search finds the others. A linear result's
-// position covers only the scan lines that read it, so the mask extends across the bars.
-void maskCode(cv::Mat& gray, const ZXing::Position& position, double reach) {
+// The area of a linear code as a rectangle along its scan line: `reach` times the symbol
+// length to either side of the line, and `pad` times the length beyond each end. A linear
+// result's position covers only the scan lines that read it, so the area extends across the
+// bars.
+std::vector<cv::Point> linearArea(const ZXing::Position& position, double reach, double pad) {
     cv::Point2d a((position[0].x + position[3].x) / 2.0, (position[0].y + position[3].y) / 2.0);
     cv::Point2d b((position[1].x + position[2].x) / 2.0, (position[1].y + position[2].y) / 2.0);
     cv::Point2d along = b - a;
     double length = std::max(1.0, std::hypot(along.x, along.y));
     cv::Point2d across(-along.y / length, along.x / length);
     double half = std::max(20.0, reach * length);
-    cv::Point2d pad = along * (0.08);
-    std::vector<cv::Point> polygon = {a - pad - across * half, b + pad - across * half,
-                                      b + pad + across * half, a - pad + across * half};
-    cv::fillConvexPoly(gray, polygon, cv::Scalar(cv::mean(gray)[0]));
+    cv::Point2d ends = along * pad;
+    return {a - ends - across * half, b + ends - across * half, b + ends + across * half,
+            a - ends + across * half};
+}
+
+// Paints over a linear code so that the next search finds the others.
+void maskCode(cv::Mat& gray, const ZXing::Position& position, double reach) {
+    cv::fillConvexPoly(gray, linearArea(position, reach, 0.08), cv::Scalar(cv::mean(gray)[0]));
 }
 
 // Debian 12 builds ZXing-cpp 1.4.0 with assertions on, and ReadBarcodes aborts the process in
@@ -152,70 +160,14 @@ void maskCode(cv::Mat& gray, const ZXing::Position& position, double reach) {
 // already confirmed on several scan lines. That happens on most frames with a GS1 DataBar or
 // EAN-8 symbol and on many with two or more linear symbols. Matrix codes never take that path,
 // so they are read over the whole image in one pass. Linear codes are read one at a time with
-// maxNumberOfSymbols 1 and minLineCount 1, so the reader returns on the first line that decodes
-// and never compares, and each read is painted out before the next search. No generated test
-// frame aborts this way, but it is not a guarantee, which is why decoding runs in workers.
-// A single scan line is weaker evidence than two; check digits and the GS1 syntax check in
-// isWellFormed() make up for it, and the benchmark counts misreads against plain ReadBarcodes.
+// maxNumberOfSymbols 1, so the reader returns as soon as one read has its minimum line count
+// and never compares with a confirmed one, and each read is painted out before the next search.
+// No test frame or sample photograph aborts this way, but it is not a guarantee, which is why
+// decoding runs in workers.
 ZXing::Results readMatrix(const cv::Mat& gray, const ZXing::DecodeHints& base) {
     ZXing::DecodeHints hints = base;
     hints.setFormats(kMatrixFormats);
     return readBarcodes(gray, hints);
-}
-
-ZXing::Results readLinear(const cv::Mat& gray, const ZXing::DecodeHints& base, int maxReads) {
-    ZXing::Results results;
-    ZXing::DecodeHints hints = base;
-    hints.setFormats(kLinearFormats);
-    hints.setMaxNumberOfSymbols(1);
-    hints.setMinLineCount(1);
-    cv::Mat work;
-    double reach = 0.35;
-    for (int i = 0; i < maxReads; ++i) {
-        ZXing::Results found = readBarcodes(work.empty() ? gray : work, hints);
-        if (found.empty()) {
-            break;
-        }
-        if (work.empty()) {
-            work = gray.clone();
-        }
-        const ZXing::Result& result = found.front();
-        bool repeat = std::any_of(results.begin(), results.end(), [&](const ZXing::Result& r) {
-            return r.format() == result.format() && r.bytes() == result.bytes() &&
-                   isNear(r.position(), result.position());
-        });
-        // The same code again means the mask was too narrow; widen it instead of adding it.
-        reach = repeat ? reach * 2 : 0.35;
-        maskCode(work, result.position(), reach);
-        if (!repeat) {
-            results.push_back(result);
-        }
-    }
-    return results;
-}
-
-ZXing::Results readAll(const cv::Mat& gray, const ZXing::DecodeHints& base) {
-    ZXing::Results results = readMatrix(gray, base);
-    ZXing::Results linear = readLinear(gray, base, 2);
-    results.insert(results.end(), linear.begin(), linear.end());
-    return results;
-}
-
-bool sameCode(const DecodedCode& a, const DecodedCode& b) {
-    if (a.format != b.format || a.text != b.text) {
-        return false;
-    }
-    Point ca = centreOf(a.corners);
-    Point cb = centreOf(b.corners);
-    int dx = ca.x - cb.x;
-    int dy = ca.y - cb.y;
-    return dx * dx + dy * dy < 80 * 80;
-}
-
-bool covers(const CandidateRegion& region, const DecodedCode& code) {
-    Point c = centreOf(code.corners);
-    return c.x >= region.left && c.x < region.left + region.width && c.y >= region.top &&
-           c.y < region.top + region.height;
 }
 
 // One rung of the retry ladder: a name and a transform of the padded crop.
@@ -256,6 +208,136 @@ const std::vector<RetryStep>& retrySteps() {
          }},
     };
     return steps;
+}
+
+// Returns `read` when scan lines of `crop` away from the one that read it (`line`, in crop
+// coordinates) read the same text, as they are or after CLAHE. The original line is painted
+// out together with two pixels on either side, so that a defect along it cannot confirm
+// itself.
+std::optional<ZXing::Result> confirmElsewhere(const cv::Mat& crop, const ZXing::Result& read,
+                                              const ZXing::Position& line,
+                                              ZXing::DecodeHints hints) {
+    cv::Point2d a((line[0].x + line[3].x) / 2.0, (line[0].y + line[3].y) / 2.0);
+    cv::Point2d b((line[1].x + line[2].x) / 2.0, (line[1].y + line[2].y) / 2.0);
+    cv::Point2d along = b - a;
+    double length = std::max(1.0, std::hypot(along.x, along.y));
+    cv::Point2d reach = along * (double(crop.cols + crop.rows) / length);
+    cv::Mat others = crop.clone();
+    cv::line(others, a - reach, b + reach, cv::Scalar(cv::mean(crop)[0]), 5);
+
+    hints.setMinLineCount(1);
+    for (const auto& step : retrySteps()) {
+        std::string_view name = step.name;
+        if (name != "margin" && name != "clahe") {
+            continue;
+        }
+        ZXing::Results found = readBarcodes(step.apply(others), hints);
+        if (!found.empty() && found.front().bytes() == read.bytes()) {
+            return read;
+        }
+    }
+    return std::nullopt;
+}
+
+// Confirms a single-line linear read by reading its area again, and returns the confirmed read
+// in `gray` coordinates or nothing. A mod-10 check digit lets a single misread scan line
+// through: on a photographed UPC-A, one line read a different number with a valid check
+// digit. So a read of EAN/UPC, Code 128, ITF or Code 39 counts only when two scan lines agree
+// on it, as plain ReadBarcodes requires (minLineCount 2), or when other scan lines read the
+// same text (confirmElsewhere). Two agreeing lines win even where they differ from the first
+// line, which was then the wrong one. GS1 DataBar reads are accepted on one line: each carries a
+// mod-79 (Omnidirectional) or mod-211 (Expanded) check character on top of the GTIN check
+// digit, and with two lines libzxing 1.4.0 aborts on DataBar photographs (see readMatrix).
+std::optional<ZXing::Result> confirmLinear(const cv::Mat& gray, const ZXing::Result& read,
+                                           const ZXing::DecodeHints& base) {
+    if (kDataBarFormats.testFlag(read.format())) {
+        return read;
+    }
+    cv::Rect area = cv::boundingRect(linearArea(read.position(), 0.35, 0.15));
+    area &= cv::Rect(0, 0, gray.cols, gray.rows);
+    if (area.empty()) {
+        return std::nullopt;
+    }
+    ZXing::DecodeHints hints = base;
+    hints.setFormats(kOtherLinearFormats);
+    hints.setMaxNumberOfSymbols(1);
+    hints.setMinLineCount(2);
+    cv::Mat crop = gray(area);
+    ZXing::Results found = readBarcodes(crop, hints);
+    if (found.empty()) {
+        ZXing::Position line = read.position();
+        for (auto& point : line) {
+            point += ZXing::PointI(-area.x, -area.y);
+        }
+        return confirmElsewhere(crop, read, line, hints);
+    }
+    ZXing::Result confirmed = found.front();
+    ZXing::Position position = confirmed.position();
+    for (auto& point : position) {
+        point += ZXing::PointI(area.x, area.y);
+    }
+    confirmed.setPosition(position);
+    return confirmed;
+}
+
+ZXing::Results readLinear(const cv::Mat& gray, const ZXing::DecodeHints& base, int maxReads) {
+    ZXing::Results results;
+    ZXing::DecodeHints hints = base;
+    hints.setFormats(kOtherLinearFormats | kDataBarFormats);
+    hints.setMaxNumberOfSymbols(1);
+    hints.setMinLineCount(1);
+    cv::Mat work;
+    double reach = 0.35;
+    for (int i = 0; i < maxReads; ++i) {
+        const cv::Mat& image = work.empty() ? gray : work;
+        ZXing::Results found = readBarcodes(image, hints);
+        if (found.empty()) {
+            break;
+        }
+        std::optional<ZXing::Result> result = confirmLinear(image, found.front(), base);
+        if (work.empty()) {
+            work = gray.clone();
+        }
+        if (!result) {
+            maskCode(work, found.front().position(), 0.35);
+            continue;
+        }
+        bool repeat = std::any_of(results.begin(), results.end(), [&](const ZXing::Result& r) {
+            return r.format() == result->format() && r.bytes() == result->bytes() &&
+                   isNear(r.position(), result->position());
+        });
+        // The same code again means the mask was too narrow; widen it instead of adding it.
+        reach = repeat ? reach * 2 : 0.35;
+        maskCode(work, result->position(), reach);
+        if (!repeat) {
+            results.push_back(*result);
+        }
+    }
+    return results;
+}
+
+ZXing::Results readAll(const cv::Mat& gray, const ZXing::DecodeHints& base) {
+    ZXing::Results results = readMatrix(gray, base);
+    ZXing::Results linear = readLinear(gray, base, 2);
+    results.insert(results.end(), linear.begin(), linear.end());
+    return results;
+}
+
+bool sameCode(const DecodedCode& a, const DecodedCode& b) {
+    if (a.format != b.format || a.text != b.text) {
+        return false;
+    }
+    Point ca = centreOf(a.corners);
+    Point cb = centreOf(b.corners);
+    int dx = ca.x - cb.x;
+    int dy = ca.y - cb.y;
+    return dx * dx + dy * dy < 80 * 80;
+}
+
+bool covers(const CandidateRegion& region, const DecodedCode& code) {
+    Point c = centreOf(code.corners);
+    return c.x >= region.left && c.x < region.left + region.width && c.y >= region.top &&
+           c.y < region.top + region.height;
 }
 
 // Crops a region with a margin around it and pads it with a quiet zone the colour of its

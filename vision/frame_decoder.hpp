@@ -31,7 +31,8 @@ struct CandidateRegion;
 // symbologies a packing station meets (matrix codes in one pass, linear codes one at a time, see
 // frame_decoder.cpp for why), then a retry ladder of cheap transforms (extra margin,
 // upscaling, CLAHE, sharpening, inversion) on candidate regions that did not decode. Every read
-// passes isWellFormed(); retried reads must pass its stricter form.
+// passes isWellFormed(); retried reads must pass its stricter form. A linear read other than
+// GS1 DataBar is reported only when a second scan line of the symbol reads the same text.
 // Thread-safe: decode() keeps no state between calls.
 class FrameDecoder {
 public:

@@ -1,8 +1,10 @@
 // Compares the station's camera decode pipeline with plain ZXing-cpp ReadBarcodes (default
 // hints) on the same images in one run, and measures the camera path's throughput and memory.
 //
-//   vision_bench --corpus DIR [--frames N] [--video-frames N]
+//   vision_bench --corpus DIR [--folders PREFIX] [--frames N] [--video-frames N]
 //
+// --folders keeps only the corpus folders whose name starts with PREFIX ("upca" for the
+// UPC-A ones).
 // DIR is a copy of zxing-cpp's black-box test images: one folder per symbology, each image
 // beside a .txt or .bin file with the expected content. Both decoders run in station-decoder
 // worker processes, because plain ReadBarcodes aborts inside Debian's libzxing 1.4.0 on some
@@ -110,7 +112,10 @@ double percentile(std::vector<double> values, double p) {
     return values[index];
 }
 
-void score(Tally& tally, const DecodeOutcome& outcome, const std::vector<std::string>& expected) {
+// Scores one image and, when `misreadLog` is given, appends every read that does not match
+// the expected content, with the step that found it.
+void score(Tally& tally, const DecodeOutcome& outcome, const std::vector<std::string>& expected,
+           const std::string& image = {}, std::vector<std::string>* misreadLog = nullptr) {
     ++tally.images;
     if (outcome.status != DecodeOutcome::Status::Decoded) {
         ++tally.crashes;
@@ -123,6 +128,10 @@ void score(Tally& tally, const DecodeOutcome& outcome, const std::vector<std::st
         bool match = matches(code.format, code.text, expected);
         hit |= match;
         misread |= !match;
+        if (!match && misreadLog != nullptr) {
+            misreadLog->push_back(image + ": " + code.format + " \"" + escapeBytes(code.text) +
+                                  "\" by " + code.method);
+        }
     }
     tally.hits += hit ? 1 : 0;
     tally.misreads += misread ? 1 : 0;
@@ -135,7 +144,7 @@ std::string readFile(const std::filesystem::path& path) {
     return buffer.str();
 }
 
-void runCorpus(const std::filesystem::path& corpus) {
+void runCorpus(const std::filesystem::path& corpus, const std::string& folderPrefix) {
     DecoderProcessOptions options;
     options.executable = defaultDecoderPath();
     options.timeout = std::chrono::milliseconds(20000);
@@ -144,7 +153,7 @@ void runCorpus(const std::filesystem::path& corpus) {
 
     std::vector<std::filesystem::path> folders;
     for (const auto& entry : std::filesystem::directory_iterator(corpus)) {
-        if (entry.is_directory()) {
+        if (entry.is_directory() && entry.path().filename().string().rfind(folderPrefix, 0) == 0) {
             folders.push_back(entry.path());
         }
     }
@@ -159,6 +168,7 @@ void runCorpus(const std::filesystem::path& corpus) {
     Tally plainFalse;
     Tally ourFalse;
     std::vector<std::string> aborts;
+    std::vector<std::string> misreadLog;
     for (const auto& folder : folders) {
         bool falsePositives = folder.filename().string().rfind("falsepositives", 0) == 0;
         Tally plain;
@@ -193,7 +203,8 @@ void runCorpus(const std::filesystem::path& corpus) {
                 aborts.push_back(folder.filename().string() + "/" + image.filename().string());
             }
             score(plain, plainOutcome, expected);
-            score(ours, ourWorker.decode(gray, DecodeMode::Pipeline), expected);
+            std::string name = folder.filename().string() + "/" + image.filename().string();
+            score(ours, ourWorker.decode(gray, DecodeMode::Pipeline), expected, name, &misreadLog);
         }
         std::printf("| %s | %d | %d | %d | %d | %d | %d |\n", folder.filename().c_str(),
                     plain.images, plain.hits, ours.hits, plain.misreads, ours.misreads,
@@ -220,7 +231,10 @@ void runCorpus(const std::filesystem::path& corpus) {
     for (const auto& name : aborts) {
         std::printf("%s ", name.c_str());
     }
-    std::printf("\n");
+    std::printf("\n\nStation reads that do not match the expected content:\n\n");
+    for (const auto& line : misreadLog) {
+        std::printf("- %s\n", line.c_str());
+    }
 }
 
 struct GeneratedSet {
@@ -459,23 +473,27 @@ int main(int argc, char** argv) {
     std::filesystem::path corpus;
     int frames = 10;
     int videoFrames = 600;
+    std::string folderPrefix;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
         if (arg == "--corpus" && i + 1 < argc) {
             corpus = argv[++i];
+        } else if (arg == "--folders" && i + 1 < argc) {
+            folderPrefix = argv[++i];
         } else if (arg == "--frames" && i + 1 < argc) {
             frames = std::stoi(argv[++i]);
         } else if (arg == "--video-frames" && i + 1 < argc) {
             videoFrames = std::stoi(argv[++i]);
         } else {
             std::fprintf(stderr,
-                         "usage: vision_bench [--corpus DIR] [--frames N] [--video-frames N]\n");
+                         "usage: vision_bench [--corpus DIR] [--folders PREFIX] [--frames N] "
+                         "[--video-frames N]\n");
             return 2;
         }
     }
     spdlog::set_level(spdlog::level::warn);
     if (!corpus.empty()) {
-        runCorpus(corpus);
+        runCorpus(corpus, folderPrefix);
     }
     runGenerated(frames);
     runThroughput(videoFrames);

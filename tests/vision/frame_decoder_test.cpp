@@ -131,6 +131,29 @@ TEST(FrameDecoderTest, BlankFrameHasNoCodes) {
     EXPECT_TRUE(result.codes.empty());
 }
 
+// A UPC-A whose middle pixel row, the first scan line ZXing-cpp tries, carries the bars of
+// another UPC-A with a valid check digit, as a scratch or print defect along one line could.
+// Two lines must agree on a linear read, so the decoder reports the symbol the other rows carry.
+TEST(FrameDecoderTest, SingleDefectiveLineIsNotReported) {
+    auto dir = testing::makeTempDir("vision-defective-line");
+    testing::SymbolSpec right{"UPCA", "03600029145", false, "UPC-A", "036000291452"};
+    testing::SymbolSpec wrong{"UPCA", "01234567890", false, "UPC-A", "012345678905"};
+    cv::Mat symbol = testing::renderWithZint(right, 4, dir);
+    cv::Mat other = testing::renderWithZint(wrong, 4, dir);
+    std::filesystem::remove_all(dir);
+    ASSERT_EQ(symbol.size(), other.size());
+
+    cv::Mat frame(symbol.rows + 200, symbol.cols + 200, CV_8UC1, cv::Scalar(255));
+    symbol.copyTo(frame(cv::Rect(100, 100, symbol.cols, symbol.rows)));
+    int defectRow = frame.rows / 2;
+    other.row(defectRow - 100).copyTo(frame(cv::Rect(100, defectRow, other.cols, 1)));
+
+    FrameResult result = FrameDecoder().decode(frame);
+    ASSERT_EQ(result.codes.size(), 1u);
+    EXPECT_EQ(result.codes[0].format, "UPC-A");
+    EXPECT_EQ(result.codes[0].text, "036000291452");
+}
+
 TEST(FrameDecoderTest, EmptyImageGivesEmptyResult) {
     FrameResult result = FrameDecoder().decode(cv::Mat());
     EXPECT_TRUE(result.codes.empty());
