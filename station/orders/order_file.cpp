@@ -38,9 +38,20 @@ bool validGtinCheckDigit(const std::string& gtin14) {
     return (10 - sum % 10) % 10 == gtin14.back() - '0';
 }
 
+// The longest order number, customer reference, GTIN or SKU accepted. Labels print these
+// fields and ZPL refuses field data over 3072 bytes, so 256 leaves room and stops a runaway
+// export from filling the store.
+constexpr std::size_t kMaxTextBytes = 256;
+
 // Rejects order text with a control character, because the text reaches log lines, labels and
 // the operator page, where a line break would start a fake log line. The message escapes the value.
 void requirePrintable(const std::string& value, const std::string& where, std::string_view name) {
+    if (value.size() > kMaxTextBytes) {
+        throw OrderFileError(fmt::format(
+            "{}: \"{}\" is invalid because it is {} bytes long; the limit is {}. Correct it in "
+            "the order system and send the order again",
+            where, name, value.size(), kMaxTextBytes));
+    }
     for (char c : value) {
         const auto byte = static_cast<unsigned char>(c);
         if (byte < 0x20 || byte == 0x7f) {

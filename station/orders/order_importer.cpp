@@ -16,11 +16,13 @@
 namespace station::orders {
 namespace {
 
+// A symbolic link is not followed: the drop folder would otherwise let a writer make the
+// daemon read any file it can read.
 bool isComplete(const std::filesystem::directory_entry& entry) {
     const std::string name = entry.path().filename().string();
     const std::filesystem::path extension = entry.path().extension();
-    return entry.is_regular_file() && !name.starts_with('.') && !name.ends_with(".tmp") &&
-           (extension == ".json" || extension == ".csv");
+    return !entry.is_symlink() && entry.is_regular_file() && !name.starts_with('.') &&
+           !name.ends_with(".tmp") && (extension == ".json" || extension == ".csv");
 }
 
 }  // namespace
@@ -74,7 +76,7 @@ void OrderImporter::importFile(const std::filesystem::path& file) {
 }
 
 std::vector<ImportedOrder> OrderImporter::importOrders(const std::vector<store::Order>& orders,
-                                                      const std::string& source) {
+                                                       const std::string& source) {
     const std::string now = formatTimestamp(std::chrono::system_clock::now());
     store::Transaction transaction = store_.begin();
     std::vector<ImportedOrder> imported;
@@ -103,8 +105,7 @@ std::vector<ImportedOrder> OrderImporter::importOrders(const std::vector<store::
              .actor = "order-import",
              .event = order.updated ? "order_updated" : "order_imported",
              .orderNumber = order.number,
-             .detailJson =
-                 nlohmann::json{{"file", source}, {"lines", order.lines}}.dump()});
+             .detailJson = nlohmann::json{{"file", source}, {"lines", order.lines}}.dump()});
     }
     transaction.commit();
     for (const ImportedOrder& order : imported) {

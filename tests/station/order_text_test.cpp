@@ -83,6 +83,16 @@ TEST(OrderTextTest, EscapeInCsvCellIsRejected) {
     EXPECT_FALSE(hasControlByte(message)) << message;
 }
 
+TEST(OrderTextTest, OverlongCustomerRefIsRejected) {
+    const std::string body = R"({"order": "SO-1", "customer_ref": ")" + std::string(257, 'C') +
+                             R"(", "lines": [{"gtin": "09506000134352", "quantity": 1}]})";
+    const std::string message = rejectionMessage([&] { parseOrderJson(body, "request body"); });
+    EXPECT_NE(message.find("257 bytes long; the limit is 256"), std::string::npos) << message;
+    const std::string fits = R"({"order": "SO-1", "customer_ref": ")" + std::string(256, 'C') +
+                             R"(", "lines": [{"gtin": "09506000134352", "quantity": 1}]})";
+    EXPECT_EQ(parseOrderJson(fits, "request body").customerRef.size(), 256u);
+}
+
 TEST(OrderTextTest, PrintableTextAndUtf8AreKept) {
     const std::string body = R"({"order": "SO-1007", "customer_ref": "Müller & Söhne ^FD O'Brien",)"
                              R"( "lines": [{"sku": "BAT-4400", "quantity": 2}]})";

@@ -332,6 +332,16 @@ TEST_F(SessionEngineTest, ReimportWithLinksIsRejected) {
     EXPECT_NE(text.find("already has linked units"), std::string::npos) << text;
 }
 
+TEST_F(SessionEngineTest, SymlinkInDropFolderIsIgnored) {
+    std::ofstream(directory_ / "elsewhere.json")
+        << R"({"order": "SO-9", "lines": [{"gtin": "09506000134352", "quantity": 1}]})";
+    std::filesystem::create_symlink(directory_ / "elsewhere.json",
+                                    directory_ / "orders" / "SO-9.json");
+    EXPECT_EQ(importer_->importPending(), 0);
+    EXPECT_FALSE(store_->findOrder("SO-9"));
+    EXPECT_TRUE(std::filesystem::is_symlink(directory_ / "orders" / "SO-9.json"));
+}
+
 TEST_F(SessionEngineTest, BadOrderFileIsMovedAside) {
     dropOrder("SO-5.json", R"({"order": "SO-5", "lines": [{"gtin": "09506000134353",
                                "quantity": 1}]})");
