@@ -4,8 +4,9 @@
 #include <toml++/toml.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/ip/address.hpp>
-
 #include <cstdlib>
 #include <regex>
 #include <set>
@@ -236,6 +237,11 @@ void readOrders(TableReader& reader, const toml::table& table, StationConfig& co
         orders.dropDir = *value;
     }
     if (auto value = reader.string("number_pattern")) {
+        if (value->empty()) {
+            reader.fail(*table.get("number_pattern"), "number_pattern",
+                        "must not be empty, because no order could be opened by a scan; "
+                        "remove the key to use the default");
+        }
         checkRegex(reader, "number_pattern", *value, *table.get("number_pattern"));
         orders.numberPattern = *value;
     }
@@ -289,9 +295,9 @@ void readApi(TableReader& reader, StationConfig& config) {
         boost::system::error_code error;
         boost::asio::ip::make_address(*value, error);
         if (error) {
-            reader.fail(*reader.node("listen"), "listen",
-                        fmt::format("\"{}\" is not an IP address; use \"127.0.0.1\" or \"::1\"",
-                                    *value));
+            reader.fail(
+                *reader.node("listen"), "listen",
+                fmt::format("\"{}\" is not an IP address; use \"127.0.0.1\" or \"::1\"", *value));
         }
         api.listenAddress = *value;
     }
@@ -415,6 +421,14 @@ ScannerConfig readScanner(TableReader& reader, const toml::table& table, std::st
         scanner.device = *value;
     }
     if (auto value = reader.integer("baud", 300, 4000000)) {
+        // Linux serial ports take only the standard rates (termios B* constants).
+        static constexpr std::array<long long, 13> kRates = {
+            300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600};
+        if (std::find(kRates.begin(), kRates.end(), *value) == kRates.end()) {
+            reader.fail(*table.get("baud"), "baud",
+                        fmt::format("{} is not a standard serial rate; use one of {}", *value,
+                                    fmt::join(kRates, ", ")));
+        }
         scanner.baud = static_cast<unsigned>(*value);
     }
     if (auto value = reader.integer("data_bits", 5, 8)) {

@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
+#include <charconv>
 
 #include "print/emulator/zpl_stream_parser.hpp"
 
@@ -148,6 +150,17 @@ PrinterEmulator::PrinterEmulator(asio::io_context& io, std::uint16_t port,
       acceptor_(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), port)),
       outputFolder_(std::move(outputFolder)) {
     std::filesystem::create_directories(outputFolder_ / "labels");
+    // A restarted emulator on the same folder numbers on after the labels already there, so
+    // a test that restarts the printer keeps every label it received.
+    for (const auto& entry : std::filesystem::directory_iterator(outputFolder_ / "labels")) {
+        std::size_t number = 0;
+        const std::string stem = entry.path().stem().string();
+        const auto [end, error] = std::from_chars(stem.data(), stem.data() + stem.size(), number);
+        if (error == std::errc() && end == stem.data() + stem.size() &&
+            entry.path().extension() == ".zpl") {
+            lastFileNumber_ = std::max(lastFileNumber_, number);
+        }
+    }
     commandLog_.open(outputFolder_ / "commands.log", std::ios::app);
     accept();
 }
@@ -169,7 +182,8 @@ void PrinterEmulator::storeLabel(const std::string& label) {
     // A printer that is not ready still buffers a format and prints it later; the emulator
     // stores it at once so tests see what arrived.
     ++labelsStored_;
-    const auto name = fmt::format("{:06d}.zpl", labelsStored_);
+    ++lastFileNumber_;
+    const auto name = fmt::format("{:06d}.zpl", lastFileNumber_);
     const auto temp = outputFolder_ / "labels" / ("." + name + ".tmp");
     {
         std::ofstream file(temp, std::ios::binary);

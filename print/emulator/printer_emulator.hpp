@@ -62,7 +62,8 @@ private:
     PrinterState state_ = PrinterState::Ready;
     ReadMode mode_ = ReadMode::Normal;
     std::size_t resetAfterBytes_ = 64;
-    std::size_t labelsStored_ = 0;
+    std::size_t labelsStored_ = 0;    // in this run
+    std::size_t lastFileNumber_ = 0;  // of the newest NNNNNN.zpl in the output folder
     std::optional<std::size_t> labelsUntilPaperOut_;
     bool extendedStatusSupported_ = true;
 };

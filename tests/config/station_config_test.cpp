@@ -244,6 +244,20 @@ TEST_F(StationConfigTest, ApiListenMustBeAnAddress) {
               std::string::npos);
 }
 
+TEST_F(StationConfigTest, NonStandardBaudAndEmptyPatternAreRejected) {
+    const std::string baud = errorFor(R"([[scanner]]
+name = "s"
+kind = "serial"
+device = "/dev/ttyACM0"
+baud = 12345
+)");
+    EXPECT_NE(baud.find("scanner[0].baud: 12345 is not a standard serial rate"), std::string::npos)
+        << baud;
+    const std::string pattern = errorFor("[orders]\nnumber_pattern = \"\"\n");
+    EXPECT_NE(pattern.find("orders.number_pattern: must not be empty"), std::string::npos)
+        << pattern;
+}
+
 TEST_F(StationConfigTest, DemoConfigIsValid) {
     StationConfig config =
         loadConfig(std::filesystem::path(STATION_SOURCE_DIR) / "demo" / "demo.toml", environment_);
