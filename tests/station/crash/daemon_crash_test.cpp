@@ -23,25 +23,19 @@
 #include <tuple>
 
 #include "station/store/store.hpp"
-#include "tests/station/child_process.hpp"
-#include "tests/station/test_directory.hpp"
+#include "tests/station/daemon_fixture.hpp"
 
 namespace station {
 namespace {
 
-const std::filesystem::path kBinaryDir = STATION_BINARY_DIR;
+using testing::kBinaryDir;
+using testing::readFile;
+
 constexpr unsigned kDefaultSeed = 20261204;
 constexpr int kKills = 24;
 // Kills timed while a carton label is on its way to the printer, among kKills.
 constexpr int kKillsWhileSending = 3;
 constexpr char kGs = '\x1D';
-
-std::string readFile(const std::filesystem::path& file) {
-    std::ifstream stream(file, std::ios::binary);
-    std::ostringstream text;
-    text << stream.rdbuf();
-    return text.str();
-}
 
 // Appends the GS1 check digit (mod 10, weights 3 and 1 from the right) to 13 digits.
 std::string gtin14(const std::string& first13) {
@@ -240,26 +234,10 @@ unsigned crashSeed() {
     return kDefaultSeed;
 }
 
-class DaemonCrashTest : public ::testing::Test {
+// The daemon fixture's pty scanner and state folders, with a slow printer and one log per
+// daemon run.
+class DaemonCrashTest : public testing::DaemonFixture {
 protected:
-    void SetUp() override {
-        std::filesystem::create_directories(directory_ / "printer");
-        std::filesystem::create_directories(directory_ / "state" / "orders");
-        ASSERT_EQ(::openpty(&master_, &slave_, nullptr, nullptr, nullptr), 0);
-        termios settings{};
-        ::tcgetattr(slave_, &settings);
-        ::cfmakeraw(&settings);
-        ::tcsetattr(slave_, TCSANOW, &settings);
-        device_ = ::ttyname(slave_);
-    }
-
-    void TearDown() override {
-        daemon_.reset();
-        emulator_.reset();
-        ::close(master_);
-        ::close(slave_);
-    }
-
     // The printer reads 64 bytes every 10 ms, so a carton label stays "sending" long enough
     // for a kill to land in the middle of it.
     void startSlowPrinter() {
@@ -437,13 +415,6 @@ max_length = 128
         }
     }
 
-    testing::TestDirectory directory_;
-    int master_ = -1;
-    int slave_ = -1;
-    std::string device_;
-    int printerPort_ = 0;
-    std::unique_ptr<testing::ChildProcess> emulator_;
-    std::unique_ptr<testing::ChildProcess> daemon_;
 };
 
 TEST_F(DaemonCrashTest, KillsLoseNoAcknowledgedLink) {
