@@ -200,15 +200,32 @@ void checkRegex(TableReader& reader, std::string_view key, const std::string& pa
     }
 }
 
+bool hasControlCharacter(std::string_view text) {
+    return std::any_of(text.begin(), text.end(), [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte < 0x20 || byte == 0x7f;
+    });
+}
+
 void readStation(TableReader& reader, const std::filesystem::path& configDir,
                  StationConfig& config) {
+    // The station id and operator name are written into every link, log line and label, so a
+    // line break or escape sequence in them is rejected here.
     if (auto value = reader.string("id")) {
         if (value->empty()) {
             reader.fail(*reader.node("id"), "id", "must not be empty");
         }
+        if (hasControlCharacter(*value)) {
+            reader.fail(*reader.node("id"), "id",
+                        "must not contain control characters such as a line break");
+        }
         config.stationId = *value;
     }
     if (auto value = reader.string("operator")) {
+        if (hasControlCharacter(*value)) {
+            reader.fail(*reader.node("operator"), "operator",
+                        "must not contain control characters such as a line break");
+        }
         config.operatorName = *value;
     }
     if (auto value = reader.string("state_dir")) {

@@ -258,6 +258,15 @@ baud = 12345
         << pattern;
 }
 
+TEST_F(StationConfigTest, ControlCharactersInStationIdAreRejected) {
+    const std::string id = errorFor("[station]\nid = \"st-1\\nOK accepted\"\n");
+    EXPECT_NE(id.find("station.toml:2: station.id: must not contain control characters"),
+              std::string::npos)
+        << id;
+    EXPECT_NE(errorFor("[station]\noperator = \"a\\u001b[31m\"\n").find("station.operator"),
+              std::string::npos);
+}
+
 TEST_F(StationConfigTest, DemoConfigIsValid) {
     StationConfig config =
         loadConfig(std::filesystem::path(STATION_SOURCE_DIR) / "demo" / "demo.toml", environment_);
