@@ -26,13 +26,13 @@ namespace station::daemon {
 // until the printer reports ready. Then the queue resumes without waiting for a new job.
 class PrintSpooler {
 public:
-    // What the spooler tells the rest of the daemon, on the io thread.
+    // Callbacks through which the spooler reports to the rest of the daemon, on the io thread.
     struct Listener {
         // A job changed state: "sending", "delivered", "queued" (waiting to retry), "uncertain".
         std::function<void(std::int64_t jobId, const std::string& state, const std::string& detail)>
             onJob;
-        // The printer changed state: "ready", "not_ready" (it answered that it cannot print)
-        // or "unreachable" (no connection or no answer). Called on changes only.
+        // The printer changed state: "ready", "not_ready" (its status reports a problem) or
+        // "unreachable" (no connection or no status response). Called on changes only.
         std::function<void(const std::string& state, const std::string& detail)> onPrinter;
     };
 
