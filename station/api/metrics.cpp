@@ -61,6 +61,13 @@ void Metrics::add(std::string_view name, const MetricLabels& labels, double delt
     family(name).series[renderLabels(labels)] += delta;
 }
 
+void Metrics::observe(std::string_view name, const MetricLabels& labels, double value) {
+    Family& summary = family(name);
+    const std::string rendered = renderLabels(labels);
+    summary.series["_sum" + rendered] += value;
+    summary.series["_count" + rendered] += 1;
+}
+
 void Metrics::set(std::string_view name, const MetricLabels& labels, double value) {
     family(name).series[renderLabels(labels)] = value;
 }
@@ -84,11 +91,16 @@ std::string Metrics::render() {
     }
     std::string text;
     for (const auto& [name, described] : families_) {
-        text += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, described.help, name,
-                            described.type == Type::Counter ? "counter" : "gauge");
+        const char* type = described.type == Type::Counter ? "counter"
+                           : described.type == Type::Gauge ? "gauge"
+                                                           : "summary";
+        text += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, described.help, name, type);
+        // A counter or summary that never moved still shows as 0, so dashboards see it exists.
         if (described.series.empty() && described.type == Type::Counter) {
-            // A counter that never moved still shows as 0, so dashboards see it exists.
             text += fmt::format("{} 0\n", name);
+        }
+        if (described.series.empty() && described.type == Type::Summary) {
+            text += fmt::format("{}_sum 0\n{}_count 0\n", name, name);
         }
         for (const auto& [labels, value] : described.series) {
             text += fmt::format("{}{} {}\n", name, labels, value);

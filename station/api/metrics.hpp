@@ -17,13 +17,15 @@ using MetricLabels = std::vector<std::pair<std::string, std::string>>;
 // does not package. Used on the event loop's thread only.
 class Metrics {
 public:
-    enum class Type { Counter, Gauge };
+    enum class Type { Counter, Gauge, Summary };
 
     // Declares a metric family. Every name used in add() or set() must be declared first.
     void describe(const std::string& name, Type type, std::string help);
 
     // Adds to a counter series, creating it at zero.
     void add(std::string_view name, const MetricLabels& labels = {}, double delta = 1);
+    // Adds one observation to a summary: its NAME_sum and NAME_count series.
+    void observe(std::string_view name, const MetricLabels& labels, double value);
     // Sets a gauge series.
     void set(std::string_view name, const MetricLabels& labels, double value);
     // Reads a series; 0 when it does not exist.
@@ -40,7 +42,8 @@ private:
     struct Family {
         Type type = Type::Counter;
         std::string help;
-        std::map<std::string, double> series;  // rendered label set -> value
+        // Rendered label set, after "_sum" or "_count" for a summary, to value.
+        std::map<std::string, double> series;
     };
 
     Family& family(std::string_view name);

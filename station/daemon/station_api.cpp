@@ -183,10 +183,8 @@ void StationApi::describeMetrics() {
     using Type = api::Metrics::Type;
     metrics_.describe("stationd_scans_total", Type::Counter,
                       "Scans decided, by outcome and rejection reason.");
-    metrics_.describe("stationd_scan_decision_seconds_sum", Type::Counter,
-                      "Total time from reading a scan to its committed decision.");
-    metrics_.describe("stationd_scan_decision_seconds_count", Type::Counter,
-                      "Scans counted in stationd_scan_decision_seconds_sum.");
+    metrics_.describe("stationd_scan_decision_seconds", Type::Summary,
+                      "Time from reading a scan to its committed decision.");
     metrics_.describe("stationd_print_jobs_total", Type::Counter,
                       "Print job state changes, by state.");
     metrics_.describe("stationd_print_queue_jobs", Type::Gauge,
@@ -496,8 +494,7 @@ void StationApi::noteDecision(const session::Decision& decision, const std::stri
                  {{"outcome", decision.outcome}, {"reason", decision.reason}});
     const double seconds =
         std::chrono::duration<double>(std::chrono::system_clock::now() - readAt).count();
-    metrics_.add("stationd_scan_decision_seconds_sum", {}, seconds);
-    metrics_.add("stationd_scan_decision_seconds_count");
+    metrics_.observe("stationd_scan_decision_seconds", {}, seconds);
     lastDecision_ = {{"scan_id", decision.scanId},
                      {"outcome", decision.outcome},
                      {"reason", decision.reason},

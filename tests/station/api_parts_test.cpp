@@ -33,9 +33,8 @@ TEST(RouterTest, PlaceholdersBecomeParameters) {
 
 TEST(RouterTest, UnknownPathIsNotFound) {
     Router router;
-    router.add("GET", "/api/v1/status", [](const Request&, Respond respond) {
-        respond(Response::json(200, {}));
-    });
+    router.add("GET", "/api/v1/status",
+               [](const Request&, Respond respond) { respond(Response::json(200, {})); });
     EXPECT_EQ(dispatch(router, "GET", "/api/v1/statuses").status, 404u);
     EXPECT_EQ(dispatch(router, "GET", "/api/v1/status/extra").status, 404u);
     EXPECT_EQ(dispatch(router, "GET", "/api//v1/status").status, 200u);
@@ -43,9 +42,8 @@ TEST(RouterTest, UnknownPathIsNotFound) {
 
 TEST(RouterTest, OtherMethodListsAllowedOnes) {
     Router router;
-    router.add("GET", "/api/v1/orders/{n}", [](const Request&, Respond respond) {
-        respond(Response::json(200, {}));
-    });
+    router.add("GET", "/api/v1/orders/{n}",
+               [](const Request&, Respond respond) { respond(Response::json(200, {})); });
     Response response = dispatch(router, "DELETE", "/api/v1/orders/SO-1");
     EXPECT_EQ(response.status, 405u);
     ASSERT_EQ(response.headers.size(), 1u);
@@ -61,12 +59,12 @@ TEST(BasicAuthTest, ParsesWellFormedCredentials) {
     const std::vector<Case> cases = {
         {"Basic bWFyaWE6NDcxMQ==", std::pair{"maria", "4711"}},
         {"basic bWFyaWE6NDcxMQ==", std::pair{"maria", "4711"}},
-        {"Basic bWFyaWE6YTpi", std::pair{"maria", "a:b"}},     // maria:a:b
-        {"Basic bWFyaWE6", std::pair{"maria", ""}},            // maria:
-        {"Basic OjQ3MTE=", std::nullopt},                      // :4711, no user
-        {"Basic bWFyaWE=", std::nullopt},                      // no colon
-        {"Basic bWFyaWE6NDcxMQ", std::nullopt},                // missing padding
-        {"Basic bWFy@WE6NDcxMQ==", std::nullopt},              // outside the alphabet
+        {"Basic bWFyaWE6YTpi", std::pair{"maria", "a:b"}},  // maria:a:b
+        {"Basic bWFyaWE6", std::pair{"maria", ""}},         // maria:
+        {"Basic OjQ3MTE=", std::nullopt},                   // :4711, no user
+        {"Basic bWFyaWE=", std::nullopt},                   // no colon
+        {"Basic bWFyaWE6NDcxMQ", std::nullopt},             // missing padding
+        {"Basic bWFy@WE6NDcxMQ==", std::nullopt},           // outside the alphabet
         {"Basic ====", std::nullopt},
         {"Bearer bWFyaWE6NDcxMQ==", std::nullopt},
         {"Basic ", std::nullopt},
@@ -93,6 +91,19 @@ TEST(MetricsTest, RendersEscapedLabels) {
         << text;
 }
 
+TEST(MetricsTest, SummaryRendersSumAndCount) {
+    Metrics metrics;
+    metrics.describe("stationd_scan_decision_seconds", Metrics::Type::Summary, "Latency.");
+    EXPECT_NE(metrics.render().find("stationd_scan_decision_seconds_count 0\n"), std::string::npos);
+    metrics.observe("stationd_scan_decision_seconds", {}, 0.25);
+    metrics.observe("stationd_scan_decision_seconds", {}, 0.5);
+    const std::string text = metrics.render();
+    EXPECT_NE(text.find("# TYPE stationd_scan_decision_seconds summary\n"), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("stationd_scan_decision_seconds_sum 0.75\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("stationd_scan_decision_seconds_count 2\n"), std::string::npos) << text;
+}
+
 TEST(MetricsTest, UndescribedMetricIsAnError) {
     Metrics metrics;
     EXPECT_THROW(metrics.add("stationd_typo_total"), std::logic_error);
@@ -102,7 +113,8 @@ TEST(MetricsTest, CollectorsRunBeforeRender) {
     Metrics metrics;
     metrics.describe("stationd_print_queue_jobs", Metrics::Type::Gauge, "Jobs.");
     int queued = 4;
-    metrics.onCollect([&](Metrics& target) { target.set("stationd_print_queue_jobs", {}, queued); });
+    metrics.onCollect(
+        [&](Metrics& target) { target.set("stationd_print_queue_jobs", {}, queued); });
     EXPECT_NE(metrics.render().find("stationd_print_queue_jobs 4\n"), std::string::npos);
     queued = 0;
     EXPECT_NE(metrics.render().find("stationd_print_queue_jobs 0\n"), std::string::npos);
