@@ -15,7 +15,7 @@ enum class Suffix { Cr, Lf, CrLf, Tab };
 
 enum class ScannerKind { Stdin, Serial, Tcp, Evdev, HidPos };
 
-// How a HID POS scanner is read: through the kernel's hidraw node, or through libusb when no
+// The path a HID POS scanner is read through: the kernel's hidraw node, or libusb when no
 // kernel driver is bound to its interface.
 enum class HidTransport { Hidraw, Libusb };
 
@@ -78,9 +78,9 @@ enum class PrinterKind { Spool, Tcp, UsbLp, Cups, Libusb };
 
 // The status request the print spooler sends ([printer] status_command).
 enum class PrinterStatusCommand {
-    HostStatus,  // "hs": ~HS, which every ZPL printer answers
-    Extended,    // "hqes": ~HQES, on newer firmware; no answer counts as not ready
-    Auto,        // "auto": ~HQES, then ~HS for good once a printer answers ~HS but not ~HQES
+    HostStatus,  // "hs": ~HS, which every ZPL printer supports
+    Extended,    // "hqes": ~HQES, on newer firmware; no response counts as not ready
+    Auto,        // "auto": ~HQES, then ~HS for good once a printer responds to ~HS but not ~HQES
 };
 
 struct PrinterConfig {

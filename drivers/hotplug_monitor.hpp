@@ -29,8 +29,8 @@ struct HotplugEvent {
 // on that io_context and calls handlers on its thread.
 //
 // The monitor starts with the first subscription. When udev cannot be reached (no netlink in a
-// container, for example) it logs that once and stays idle; scanners then find replugged devices
-// through their retry timers only.
+// container, for example), it logs that once and stays idle. Scanners then find replugged
+// devices through their retry timers only.
 class HotplugMonitor : public boost::asio::execution_context::service {
 public:
     using Handler = std::function<void(const HotplugEvent&)>;

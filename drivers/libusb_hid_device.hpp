@@ -32,8 +32,8 @@ public:
     // Opens the device at that bus number and address and claims its HID POS interface. Returns
     // null and sets error to a message naming the device, the reason and what to do.
     //
-    // NOTE: reading the report descriptor is a control transfer that waits for the device, up to
-    // 200 ms, on the caller's thread; a scanner replies within milliseconds.
+    // NOTE: reading the report descriptor is a control transfer that waits for the device on
+    // the caller's thread, for up to 200 ms. A scanner normally replies within milliseconds.
     static std::unique_ptr<LibusbHidDevice> open(int busNumber, int address, std::string& error);
 
     ~LibusbHidDevice();

@@ -314,10 +314,10 @@ private:
             });
     }
 
-    // Closes after a response that ends the connection. A client may still be sending a body
-    // that was rejected (413); closing with its bytes unread would make the kernel reset the
-    // connection, and the client could lose the response. So the sending side is shut first,
-    // and the rest of the request is read and dropped for a short while.
+    // Closes after a response that ends the connection. A client may still be sending a
+    // rejected body (413), and closing with its bytes unread makes the kernel reset the
+    // connection, so the client could lose the response. Therefore the sending side is shut
+    // first, and the rest of the request is read and dropped for a short while.
     void lingerAndFinish() {
         beast::error_code ignored;
         stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);

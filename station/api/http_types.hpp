@@ -10,7 +10,7 @@
 
 namespace station::api {
 
-// One HTTP request as a route handler sees it.
+// One HTTP request as passed to a route handler.
 struct Request {
     std::string method;                              // "GET", "POST", ...
     std::string path;                                // without the query, percent-decoded
@@ -32,11 +32,11 @@ struct Response {
     std::vector<std::pair<std::string, std::string>> headers;
 
     static Response json(unsigned status, const nlohmann::json& body);
-    // {"error": CODE, "message": MESSAGE}; the message says what was wrong and what to do.
+    // {"error": CODE, "message": MESSAGE}; the message names what was wrong and what to do.
     static Response error(unsigned status, std::string code, std::string message);
 };
 
-// Delivers a handler's response. It may be called on any thread, exactly once.
+// Delivers a handler's response. Call it exactly once, from any thread.
 using Respond = std::function<void(Response)>;
 using Handler = std::function<void(const Request&, Respond)>;
 

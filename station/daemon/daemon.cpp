@@ -52,7 +52,7 @@ Daemon::Daemon(config::StationConfig config)
 Daemon::~Daemon() {
     verification_.reset();
     sources_.clear();
-    // The store thread may still answer API requests; it stops before the API goes away.
+    // The store thread may still respond to API requests, so it stops before the API goes away.
     if (store_) {
         store_->stop();
     }

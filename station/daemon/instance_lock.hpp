@@ -11,7 +11,7 @@ namespace station::daemon {
 class InstanceLock {
 public:
     // Takes the lock beside `storePath`. Throws std::runtime_error naming the store and the
-    // other daemon's pid when another process holds it.
+    // other daemon's pid when another process has it.
     explicit InstanceLock(const std::filesystem::path& storePath);
     ~InstanceLock();
     InstanceLock(const InstanceLock&) = delete;

@@ -255,7 +255,7 @@ void PrintSpooler::statusReceived(const print::PrinterStatus& status) {
         release();
         return;
     }
-    // A printer that does not answer may have its head open or be out of media (Zebra
+    // A printer that does not respond may have its head open or be out of media (Zebra
     // printers stay silent then), so it holds the queue like one that reports a problem.
     using Problem = print::PrinterStatus::Problem;
     const bool silent = status.has(Problem::NoAnswer) || status.has(Problem::Unreachable);

@@ -21,7 +21,7 @@ namespace station::daemon {
 // backoff.
 //
 // With status queries on, the printer's status is asked at start, before the first job of a
-// batch and after every delivered job. A printer that is not ready, or that does not answer,
+// batch and after every delivered job. A printer that is not ready, or that does not respond,
 // holds the queue: nothing is sent, and the status is polled every 0.5 s, doubling up to 5 s,
 // until the printer reports ready. Then the queue resumes without waiting for a new job.
 class PrintSpooler {

@@ -78,13 +78,18 @@ bool isUtcTime(const std::string& value) {
     return std::regex_match(value, kUtc);
 }
 
-Json parseJsonBody(const Request& request) {
+// Throws std::invalid_argument unless the body is declared as application/json.
+void requireJsonMediaType(const Request& request) {
     const std::string contentType = request.header("content-type").value_or("");
     const std::string mediaType = contentType.substr(0, contentType.find(';'));
     if (mediaType != "application/json") {
         throw std::invalid_argument(fmt::format(
             "Content-Type \"{}\" is not accepted; send the body as application/json", contentType));
     }
+}
+
+Json parseJsonBody(const Request& request) {
+    requireJsonMediaType(request);
     Json body = Json::parse(request.body, nullptr, false);
     if (body.is_discarded()) {
         throw std::invalid_argument("the body is not valid JSON");
@@ -297,7 +302,8 @@ void StationApi::postOrders(const Request& request, Respond respond) {
     }
     store::Order order;
     try {
-        parseJsonBody(request);
+        // parseOrderJson parses the body itself and names what is wrong with it.
+        requireJsonMediaType(request);
         order = orders::parseOrderJson(request.body, "request body");
     } catch (const std::exception& error) {
         respond(Response::error(400, "invalid_order", error.what()));

@@ -25,7 +25,7 @@ namespace station::daemon {
 // The daemon's face to people and programs: the event stream, the station's status, the
 // metrics, the operator page and the routes of the local API (docs/api.md). The daemon reports
 // what happens through the note*() methods; routes that read or change the store run on the
-// store thread and answer from there. Used on the event loop's thread.
+// store thread and respond from there. Used on the event loop's thread.
 class StationApi {
 public:
     StationApi(boost::asio::io_context& io, const config::StationConfig& config,
@@ -52,7 +52,7 @@ public:
     void noteJob(std::int64_t jobId, const std::string& state, const std::string& detail);
 
     // Checks the lead's Basic credentials on the store thread, then runs `action` there with
-    // the lead's name. Answers 401 for missing or wrong credentials and 429 after repeated
+    // the lead's name. Responds 401 for missing or wrong credentials and 429 after repeated
     // failures for one name. `action` returns the response; ActionError becomes 409 and
     // std::invalid_argument 400.
     void asLead(const api::Request& request, api::Respond respond,
@@ -91,7 +91,7 @@ private:
     nlohmann::json lastDecision_;
     std::map<std::string, nlohmann::json> devices_;
     std::map<std::string, Failures> leadFailures_;
-    // Expires with this object, so that answers posted from the store thread later do nothing.
+    // Expires with this object, so that responses posted from the store thread later do nothing.
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 

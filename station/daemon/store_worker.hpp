@@ -86,8 +86,8 @@ private:
     std::unique_ptr<session::SessionEngine> session_;
 
     std::mutex pendingMutex_;
-    // NOTE: not bounded, because a scan that was read is never dropped; a device that floods
-    // the station grows this queue, as it grew the io_context queue before.
+    // NOTE: not bounded, because a scan that was read is never dropped. A device that floods
+    // the station therefore grows this queue without limit.
     std::deque<PendingScan> pending_;  // guarded by pendingMutex_
     // True while a decidePending() call is queued or running; guarded by pendingMutex_.
     bool decidePosted_ = false;

@@ -38,9 +38,9 @@ bool validGtinCheckDigit(const std::string& gtin14) {
     return (10 - sum % 10) % 10 == gtin14.back() - '0';
 }
 
-// The longest order number, customer reference, GTIN or SKU accepted. Labels print these
-// fields and ZPL refuses field data over 3072 bytes, so 256 leaves room and stops a runaway
-// export from filling the store.
+// The maximum length in bytes of an order number, customer reference, GTIN or SKU. Labels
+// print these fields and ZPL rejects field data over 3072 bytes, so 256 leaves room and stops
+// a runaway export from filling the store.
 constexpr std::size_t kMaxTextBytes = 256;
 
 // Rejects order text with a control character, because the text reaches log lines, labels and

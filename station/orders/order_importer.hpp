@@ -10,7 +10,7 @@
 
 namespace station::orders {
 
-// An order that exists and can no longer be replaced. what() names it and says what to do.
+// An order that exists and can no longer be replaced. what() names it and what to do.
 class OrderConflict : public std::runtime_error {
 public:
     OrderConflict(std::string orderNumber, const std::string& message)
@@ -22,7 +22,7 @@ private:
     std::string orderNumber_;
 };
 
-// What importing did to one order.
+// The outcome of importing one order.
 struct ImportedOrder {
     std::string number;
     bool updated = false;  // false: new order; true: an open order without links was replaced

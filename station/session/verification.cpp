@@ -301,7 +301,7 @@ VerificationResult SessionEngine::recordVerification(const VerificationInput& in
             }
 
             // linkUnit() works on the open order, so the verified order takes its place. Once a
-            // unit of this verification completed the order, linkUnit() sees it closed.
+            // unit of this verification completed the order, linkUnit() finds it closed.
             openOrder_ = target;
             Decision decision = linkUnit(candidate.scan, *candidate.unit);
             verified.outcome = decision.outcome == "accepted" ? "linked" : "refused";

@@ -16,7 +16,7 @@ struct VerificationCode {
     std::string symbology;  // AIM symbology identifier, such as "]d2"
 };
 
-// What a camera pass collected, handed to SessionEngine::recordVerification().
+// The codes a camera pass collected, handed to SessionEngine::recordVerification().
 struct VerificationInput {
     std::string id;                          // the verification id given at the trigger
     std::optional<std::string> orderNumber;  // none: the order open at the station

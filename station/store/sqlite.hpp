@@ -49,7 +49,7 @@ public:
     // Rows inserted, updated or deleted through this connection since it opened.
     std::int64_t totalChanges() const;
     // PRAGMA data_version: changes when another connection commits to the file. Together with
-    // totalChanges() it tells a caller whether anything changed since it last looked.
+    // totalChanges() it shows a caller whether anything changed since it last looked.
     std::int64_t dataVersion();
     const std::filesystem::path& path() const { return path_; }
     sqlite3* handle() const { return db_; }

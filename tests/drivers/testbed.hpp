@@ -28,7 +28,7 @@ public:
         }
     }
 
-    // Answers ioctls on devnode from an umockdev .ioctl record file.
+    // Replies to ioctls on devnode from an umockdev .ioctl record file.
     void loadIoctl(const std::string& devnode, const std::string& file) {
         GError* error = nullptr;
         if (!umockdev_testbed_load_ioctl(bed_, devnode.c_str(), file.c_str(), &error)) {
@@ -54,7 +54,7 @@ public:
         umockdev_testbed_remove_device(bed_, syspath.c_str());
     }
 
-    // Answers the ioctls on devnode with handler (umockdev's "handle-ioctl" signal). Attach
+    // Handles the ioctls on devnode with handler (umockdev's "handle-ioctl" signal). Attach
     // before adding the device, so that no program opens the node without it.
     void attachIoctl(const std::string& devnode, UMockdevIoctlBase* handler) {
         GError* error = nullptr;

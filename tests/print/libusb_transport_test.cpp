@@ -4,9 +4,9 @@
 // URBs for one label (kRecordedLabel) and one ~HQES request with its response. umockdev
 // replays an OUT URB only when its bytes equal the recording, so other data fails the
 // transfer before any byte counts as sent. The recordings are USBDEVFS_REAPURBNDELAY because
-// libusb reaps with that request. NOTE: umockdev 0.17 does not emulate discarding a URB, so a
-// recorded transfer that libusb times out and cancels leaves it polling forever; ctest's
-// timeout for this binary bounds that.
+// libusb reaps with that request. NOTE: umockdev 0.17 does not emulate discarding a URB. A
+// recorded transfer that libusb times out and cancels therefore leaves it polling forever, and
+// ctest's timeout for this binary bounds that.
 //
 // This binary runs under umockdev-run (see tests/print/CMakeLists.txt).
 
